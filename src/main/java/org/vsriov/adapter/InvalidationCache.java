@@ -1,0 +1,141 @@
+package org.vsriov.adapter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * The OR-merged invalidation cache of one VF life and the polls waiting on it: what happens when the
+ * PF invalidates (NdisMInvalidateConfigBlock) and when the VF's IOCTL_VPCI_INVALIDATE_BLOCK asks.
+ *
+ * <p>Every invalidation gets the next position; for each block the cache keeps the position that last
+ * set it. The bits after a cursor are then the blocks set after that position: invalidations coalesce
+ * by OR, a repeated cursor gets the same bits again plus newer ones, and the state is 64 longs no
+ * matter how long the VF does not poll. {@code pendingMask} is the bits after the acknowledged position.
+ */
+final class InvalidationCache {
+
+	private final int vfId;
+
+	private final long life;
+
+	private final AdapterStats stats;
+
+	// Guarded by this.
+	private final long[] lastSet = new long[BlockMask.WIDTH];
+
+	private long position;
+
+	private long acknowledged;
+
+	private final WaitingPolls<BlockMask> waiting;
+
+	InvalidationCache(int vfId, long life, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
+		this.vfId = vfId;
+		this.life = life;
+		this.stats = stats;
+		this.waiting = new WaitingPolls<>(this, vfId, maxWaiters, timer, stats, this::cursor);
+	}
+
+	/** ORs the mask in and wakes every parked poll; returns the pending mask after. */
+	BlockMask invalidate(BlockMask mask) {
+		List<Runnable> wakeUps;
+		BlockMask pending;
+		synchronized (this) {
+			this.position++;
+			for (int block : mask.blocks()) {
+				this.lastSet[block] = this.position;
+			}
+			// Every parked poll waits beyond a position older than this one, so each has news now.
+			wakeUps = this.waiting.drain(this::deliver);
+			pending = new BlockMask(bitsAfter(this.acknowledged));
+			this.stats.invalidated();
+		}
+		wakeUps.forEach(Runnable::run);
+		return pending;
+	}
+
+	/**
+	 * Answers a poll at once when there is news after its cursor, else parks it. With a cursor, the
+	 * poll first acknowledges everything up to it; without one (the plain IOCTL) it takes the pending
+	 * mask and acknowledges it on delivery.
+	 * @param after a cursor of this VF life and stream (checked by the caller), or null
+	 * @param stopping whether the service is stopping, so the poll must not park
+	 */
+	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, boolean stopping,
+			Consumer<PollOutcome<BlockMask>> callback) {
+		PollOutcome<BlockMask> outcome;
+		synchronized (this) {
+			long from;
+			if (after != null) {
+				if (after.position() > this.position) {
+					throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of VF " + this.vfId,
+							Map.of("vfId", this.vfId, "cursor", after.encode()));
+				}
+				this.acknowledged = Math.max(this.acknowledged, after.position());
+				from = after.position();
+			}
+			else {
+				from = this.acknowledged;
+			}
+			long news = bitsAfter(from);
+			if (news != 0) {
+				outcome = deliverNow(news, after == null);
+			}
+			else if (timeout.isZero() || stopping) {
+				outcome = new PollOutcome.TimedOut<>(cursor());
+			}
+			else {
+				// Parked under the same lock that invalidate() takes: no invalidation can slip in
+				// between the check above and the park, so no wake-up is lost.
+				return this.waiting.park(this.position, after == null, timeout, callback);
+			}
+		}
+		return Waiter.answered(callback, outcome);
+	}
+
+	/** Ends every parked poll as timed out (the service is stopping). */
+	void release() {
+		List<Runnable> wakeUps;
+		synchronized (this) {
+			wakeUps = this.waiting.drain((waiter) -> new PollOutcome.TimedOut<>(cursor()));
+		}
+		wakeUps.forEach(Runnable::run);
+	}
+
+	synchronized BlockMask pendingMask() {
+		return new BlockMask(bitsAfter(this.acknowledged));
+	}
+
+	synchronized Cursor cursor() {
+		return new Cursor(Cursor.Stream.INVALIDATIONS, this.vfId, this.life, this.position);
+	}
+
+	synchronized int waiters() {
+		return this.waiting.size();
+	}
+
+	private PollOutcome<BlockMask> deliver(Waiter<BlockMask> waiter) {
+		return deliverNow(bitsAfter(waiter.after()), waiter.acknowledges());
+	}
+
+	private PollOutcome<BlockMask> deliverNow(long bits, boolean acknowledge) {
+		if (acknowledge) {
+			this.acknowledged = this.position;
+		}
+		this.stats.delivered();
+		return new PollOutcome.Delivered<>(new BlockMask(bits), cursor());
+	}
+
+	private long bitsAfter(long from) {
+		long bits = 0;
+		for (int block = 0; block < BlockMask.WIDTH; block++) {
+			if (this.lastSet[block] > from) {
+				bits |= 1L << block;
+			}
+		}
+		return bits;
+	}
+
+}

@@ -1,0 +1,28 @@
+package org.vsriov.adapter;
+
+import java.util.List;
+
+/**
+ * What the PF side can see of one VF.
+ *
+ * @param vfId the VF
+ * @param pendingMask every bit invalidated since the VF last acknowledged
+ * @param cursor the VF's current invalidation cursor
+ * @param waiters invalidation polls parked right now
+ * @param blocks the blocks written in this life, by id
+ * @param writeLogSize VF writes retained in the log
+ */
+public record VfState(int vfId, BlockMask pendingMask, Cursor cursor, int waiters, List<WrittenBlock> blocks,
+		int writeLogSize) {
+
+	/**
+	 * A block that has been written.
+	 *
+	 * @param blockId its id
+	 * @param version its version
+	 * @param updatedBy who wrote it last
+	 */
+	public record WrittenBlock(int blockId, long version, Role updatedBy) {
+	}
+
+}

@@ -1,0 +1,113 @@
+package org.vsriov.adapter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The polls parked on one stream of one VF life, with their cap and timeouts. Every method that
+ * changes the list runs under {@code lock}, the lock of the state the polls wait on, so that a poll
+ * is parked, woken, timed out or withdrawn exactly once; callbacks run after the lock is released.
+ *
+ * @param <T> what news the stream carries
+ */
+final class WaitingPolls<T> {
+
+	private final Object lock;
+
+	private final int vfId;
+
+	private final int max;
+
+	private final ScheduledExecutorService timer;
+
+	private final AdapterStats stats;
+
+	private final Supplier<Cursor> cursor;
+
+	private final List<Waiter<T>> waiting = new ArrayList<>(2);
+
+	WaitingPolls(Object lock, int vfId, int max, ScheduledExecutorService timer, AdapterStats stats,
+			Supplier<Cursor> cursor) {
+		this.lock = lock;
+		this.vfId = vfId;
+		this.max = max;
+		this.timer = timer;
+		this.stats = stats;
+		this.cursor = cursor;
+	}
+
+	/**
+	 * Parks a poll until {@link #drain} or its timeout, less up to 1/16 so that many polls parked at
+	 * once do not all wake together. Caller holds the lock and has checked there is no news yet.
+	 * @throws AdapterException {@link Fault#TOO_MANY_WAITERS} over the cap
+	 */
+	Waiter<T> park(long after, boolean acknowledges, PollTimeout timeout, Consumer<PollOutcome<T>> callback) {
+		if (this.waiting.size() >= this.max) {
+			throw new AdapterException(Fault.TOO_MANY_WAITERS, "VF " + this.vfId + " already has " + this.max
+					+ " polls waiting (vsriov.poll.max-waiters-per-vf)", Map.of("vfId", this.vfId));
+		}
+		var waiter = Waiter.parked(this, callback, after, acknowledges);
+		long nanos = timeout.duration().toNanos();
+		long early = ThreadLocalRandom.current().nextLong(nanos / 16 + 1);
+		waiter.timer(this.timer.schedule(() -> expire(waiter), nanos - early, TimeUnit.NANOSECONDS));
+		this.waiting.add(waiter);
+		this.stats.parked(1);
+		return waiter;
+	}
+
+	int size() {
+		return this.waiting.size();
+	}
+
+	/**
+	 * Takes every parked poll out and gives each its outcome. Caller holds the lock and runs the
+	 * returned completions after releasing it.
+	 */
+	List<Runnable> drain(Function<Waiter<T>, PollOutcome<T>> outcome) {
+		if (this.waiting.isEmpty()) {
+			return List.of();
+		}
+		var completions = new ArrayList<Runnable>(this.waiting.size());
+		for (Waiter<T> waiter : this.waiting) {
+			completions.add(waiter.completion(outcome.apply(waiter)));
+		}
+		this.stats.parked(-this.waiting.size());
+		this.waiting.clear();
+		return completions;
+	}
+
+	void withdraw(Waiter<T> waiter) {
+		synchronized (this.lock) {
+			if (remove(waiter)) {
+				waiter.stopTimer();
+			}
+		}
+	}
+
+	private void expire(Waiter<T> waiter) {
+		Runnable completion;
+		synchronized (this.lock) {
+			if (!remove(waiter)) {
+				return;
+			}
+			completion = waiter.completion(new PollOutcome.TimedOut<>(this.cursor.get()));
+		}
+		completion.run();
+	}
+
+	private boolean remove(Waiter<T> waiter) {
+		if (this.waiting.remove(waiter)) {
+			this.stats.parked(-1);
+			return true;
+		}
+		return false;
+	}
+
+}

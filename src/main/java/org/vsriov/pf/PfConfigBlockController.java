@@ -1,0 +1,80 @@
+package org.vsriov.pf;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.vsriov.adapter.Role;
+import org.vsriov.adapter.VirtualAdapter;
+import org.vsriov.web.BlockData;
+import org.vsriov.web.BlockView;
+import org.vsriov.web.ConfigBlockEndpoint;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The PF's config-block data: what the PF driver serves to OID_SRIOV_READ_VF_CONFIG_BLOCK. */
+@RestController
+@RequestMapping("/api/v1/pf/vfs/{vfId}/config-blocks/{blockId}")
+@Tag(name = "PF")
+class PfConfigBlockController extends ConfigBlockEndpoint {
+
+	PfConfigBlockController(VirtualAdapter adapter) {
+		super(adapter, Role.PF);
+	}
+
+	@GetMapping(produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
+	@Operation(summary = "Read a block as the PF sees it",
+			description = "The data the PF driver holds for the block, which a VF's NdisMReadConfigBlock "
+					+ "(OID_SRIOV_READ_VF_CONFIG_BLOCK) returns. JSON by default, raw bytes with "
+					+ "`Accept: application/octet-stream`. `length` returns the first n bytes; a block never "
+					+ "written reads as zeros. The ETag is the block's version.")
+	@ApiResponse(responseCode = "200", description = "The block")
+	@ApiResponse(responseCode = "400", description = "Malformed vfId, blockId or length")
+	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
+			@RequestParam(required = false) Integer length,
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+		return readBlock(vfId, blockId, length, accept);
+	}
+
+	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+	@Operation(summary = "Set a block's data (raw bytes)",
+			description = "The PF driver's data for the block, served to the VF's NdisMReadConfigBlock. n bytes "
+					+ "replace the block: bytes 0..n-1 are the data, the rest reads as zeros. With `If-Match`, "
+					+ "only if the block is still at that version. Does not invalidate: POST an invalidation "
+					+ "to tell the VF.")
+	@ApiResponse(responseCode = "200", description = "The block as written")
+	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
+	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	@ApiResponse(responseCode = "412", description = "If-Match no longer matches the block's version")
+	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
+	ResponseEntity<BlockView> writeRaw(@PathVariable int vfId, @PathVariable int blockId,
+			@RequestBody(required = false) byte[] data,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		return writeBlock(vfId, blockId, data, ifMatch);
+	}
+
+	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Set a block's data (JSON)",
+			description = "As the raw form, with the bytes as `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.")
+	@ApiResponse(responseCode = "200", description = "The block as written")
+	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")
+	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	@ApiResponse(responseCode = "412", description = "If-Match no longer matches the block's version")
+	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
+	ResponseEntity<BlockView> writeJson(@PathVariable int vfId, @PathVariable int blockId,
+			@RequestBody BlockData data,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		return writeBlock(vfId, blockId, data.bytes(), ifMatch);
+	}
+
+}

@@ -1,0 +1,57 @@
+package org.vsriov.pf;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.vsriov.adapter.VirtualAdapter;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The PF's handle on one VF: its state, and invalidating its blocks. */
+@RestController
+@RequestMapping("/api/v1/pf/vfs/{vfId}")
+@Tag(name = "PF")
+class VfAdminController {
+
+	private final VirtualAdapter adapter;
+
+	VfAdminController(VirtualAdapter adapter) {
+		this.adapter = adapter;
+	}
+
+	@GetMapping
+	@Operation(summary = "VF state",
+			description = "The VF's pending mask (every bit invalidated since it last acknowledged), its current "
+					+ "invalidation cursor, its parked polls, the blocks written in this life, and the size of "
+					+ "its block-write log.")
+	@ApiResponse(responseCode = "200", description = "The VF")
+	@ApiResponse(responseCode = "400", description = "Malformed vfId, or outside 0..totalVfs-1")
+	@ApiResponse(responseCode = "404", description = "VF not allocated")
+	VfView vf(@PathVariable int vfId) {
+		return VfView.of(this.adapter.state(vfId));
+	}
+
+	@PostMapping("/invalidations")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	@Operation(summary = "Invalidate blocks of a VF (NdisMInvalidateConfigBlock)",
+			description = "NdisMInvalidateConfigBlock(VFId, BlockMask): the 64-bit mask (bit i = block i, blocks "
+					+ "0..63) is OR-merged into the VF's cache and the VF's waiting invalidation polls complete. "
+					+ "Invalidations while no poll waits coalesce into one delivery; nothing is dropped. Give "
+					+ "`blockMask` (\"0x21\", \"33\" or 33) or `blocks` ([0, 5]).")
+	@ApiResponse(responseCode = "202", description = "Merged; the VF's pending mask after the merge")
+	@ApiResponse(responseCode = "400",
+			description = "Malformed vfId; blockMask 0, over 64 bits or malformed; both or neither of blockMask and blocks")
+	@ApiResponse(responseCode = "404", description = "VF not allocated")
+	@ApiResponse(responseCode = "415", description = "Body is not application/json")
+	PendingView invalidate(@PathVariable int vfId, @RequestBody InvalidationRequest request) {
+		return PendingView.of(vfId, this.adapter.invalidate(vfId, request.toMask()));
+	}
+
+}

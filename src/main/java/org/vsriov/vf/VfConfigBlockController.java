@@ -1,0 +1,80 @@
+package org.vsriov.vf;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.vsriov.adapter.Role;
+import org.vsriov.adapter.VirtualAdapter;
+import org.vsriov.web.BlockData;
+import org.vsriov.web.BlockView;
+import org.vsriov.web.ConfigBlockEndpoint;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The VF driver's config-block transfers: NdisMReadConfigBlock and NdisMWriteConfigBlock. */
+@RestController
+@RequestMapping("/api/v1/vfs/{vfId}/config-blocks/{blockId}")
+@Tag(name = "VF")
+class VfConfigBlockController extends ConfigBlockEndpoint {
+
+	VfConfigBlockController(VirtualAdapter adapter) {
+		super(adapter, Role.VF);
+	}
+
+	@GetMapping(produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
+	@Operation(summary = "Read a block (NdisMReadConfigBlock)",
+			description = "NdisMReadConfigBlock, which NDIS turns into OID_SRIOV_READ_VF_CONFIG_BLOCK to the PF. "
+					+ "Every transfer starts at byte 0: `length` returns the first n bytes (1..blockSize), "
+					+ "without it the whole block. A block never written reads as zeros. JSON by default, raw "
+					+ "bytes with `Accept: application/octet-stream`. The ETag is the block's version.")
+	@ApiResponse(responseCode = "200", description = "The block")
+	@ApiResponse(responseCode = "400", description = "Malformed vfId, blockId or length")
+	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
+			@RequestParam(required = false) Integer length,
+			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+		return readBlock(vfId, blockId, length, accept);
+	}
+
+	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+	@Operation(summary = "Write a block, raw bytes (NdisMWriteConfigBlock)",
+			description = "NdisMWriteConfigBlock, which NDIS turns into OID_SRIOV_WRITE_VF_CONFIG_BLOCK to the PF. "
+					+ "n bytes replace the block: bytes 0..n-1 are the data, the rest reads as zeros. Every "
+					+ "write is also appended, in order, to the VF's block-write log for the PF. With "
+					+ "`If-Match`, only if the block is still at that version.")
+	@ApiResponse(responseCode = "200", description = "The block as written")
+	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
+	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	@ApiResponse(responseCode = "412", description = "If-Match no longer matches the block's version")
+	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
+	ResponseEntity<BlockView> writeRaw(@PathVariable int vfId, @PathVariable int blockId,
+			@RequestBody(required = false) byte[] data,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		return writeBlock(vfId, blockId, data, ifMatch);
+	}
+
+	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Write a block, JSON (NdisMWriteConfigBlock)",
+			description = "As the raw form, with the bytes as `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.")
+	@ApiResponse(responseCode = "200", description = "The block as written")
+	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")
+	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	@ApiResponse(responseCode = "412", description = "If-Match no longer matches the block's version")
+	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
+	ResponseEntity<BlockView> writeJson(@PathVariable int vfId, @PathVariable int blockId,
+			@RequestBody BlockData data,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		return writeBlock(vfId, blockId, data.bytes(), ifMatch);
+	}
+
+}

@@ -1,0 +1,52 @@
+package org.vsriov.web;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.vsriov.adapter.AdapterStats;
+import org.vsriov.adapter.Role;
+import org.vsriov.adapter.VirtualAdapter;
+import org.vsriov.adapter.VsriovProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The one virtual adapter of this service, and its metrics. */
+@Configuration(proxyBeanMethods = false)
+class AdapterConfiguration {
+
+	// Closed by PollRelease before the web server stops, not by the bean's destruction.
+	@Bean(destroyMethod = "")
+	VirtualAdapter virtualAdapter(VsriovProperties properties) {
+		return new VirtualAdapter(properties, Clock.systemUTC());
+	}
+
+	@Bean
+	MeterBinder adapterMetrics(VirtualAdapter adapter) {
+		AdapterStats stats = adapter.stats();
+		return (registry) -> {
+			FunctionCounter.builder("vsriov.invalidations", stats, AdapterStats::invalidations)
+				.description("Invalidations accepted, counted once per VF")
+				.register(registry);
+			FunctionCounter.builder("vsriov.deliveries", stats, AdapterStats::deliveries)
+				.description("Invalidation masks delivered to VF polls")
+				.register(registry);
+			for (Role role : Role.values()) {
+				FunctionCounter.builder("vsriov.block.reads", stats, (s) -> s.blockReads(role))
+					.description("Config block reads")
+					.tag("role", role.name())
+					.register(registry);
+				FunctionCounter.builder("vsriov.block.writes", stats, (s) -> s.blockWrites(role))
+					.description("Config block writes")
+					.tag("role", role.name())
+					.register(registry);
+			}
+			Gauge.builder("vsriov.polls.parked", stats, AdapterStats::parkedPolls)
+				.description("Long polls waiting right now")
+				.register(registry);
+		};
+	}
+
+}

@@ -1,0 +1,75 @@
+package org.vsriov.web;
+
+import java.util.List;
+
+import org.vsriov.adapter.ConfigBlock;
+import org.vsriov.adapter.Role;
+import org.vsriov.adapter.VirtualAdapter;
+
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * What the PF's and the VF's config-block controllers share: reading a block as JSON or raw bytes
+ * with its ETag, and writing one under If-Match. Each subclass maps its own paths and says which role
+ * it writes as.
+ */
+public abstract class ConfigBlockEndpoint {
+
+	private final VirtualAdapter adapter;
+
+	private final Role role;
+
+	protected ConfigBlockEndpoint(VirtualAdapter adapter, Role role) {
+		this.adapter = adapter;
+		this.role = role;
+	}
+
+	/** The block's first {@code length} bytes (all of it without), raw if the client prefers that. */
+	protected ResponseEntity<?> readBlock(int vfId, int blockId, Integer length, String accept) {
+		int n = (length != null) ? this.adapter.checkLength(length) : this.adapter.properties().blockSize();
+		ConfigBlock block = this.adapter.read(vfId, blockId, this.role);
+		var response = ResponseEntity.ok().eTag(EntityTags.of(block.version()));
+		if (prefersRaw(accept)) {
+			return response.contentType(MediaType.APPLICATION_OCTET_STREAM).body(block.bytes(n));
+		}
+		return response.contentType(MediaType.APPLICATION_JSON).body(BlockView.of(block, n));
+	}
+
+	/** Replaces the block's content; a null body is an empty write, refused as such. */
+	protected ResponseEntity<BlockView> writeBlock(int vfId, int blockId, byte[] data, String ifMatch) {
+		ConfigBlock block = this.adapter.write(vfId, blockId, (data != null) ? data : new byte[0], this.role,
+				EntityTags.ifMatch(ifMatch));
+		return ResponseEntity.ok()
+			.eTag(EntityTags.of(block.version()))
+			.body(BlockView.of(block, this.adapter.properties().blockSize()));
+	}
+
+	/** Raw bytes only when the client ranks application/octet-stream at least as high as JSON. */
+	private static boolean prefersRaw(String accept) {
+		if (accept == null) {
+			return false;
+		}
+		List<MediaType> types;
+		try {
+			types = MediaType.parseMediaTypes(accept);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+		double raw = quality(types, MediaType.APPLICATION_OCTET_STREAM);
+		return raw > 0 && raw >= quality(types, MediaType.APPLICATION_JSON);
+	}
+
+	private static double quality(List<MediaType> types, MediaType wanted) {
+		double best = 0;
+		for (MediaType type : types) {
+			if (type.getType().equals(wanted.getType()) && type.getSubtype().equals(wanted.getSubtype())) {
+				best = Math.max(best, type.getQualityValue());
+			}
+		}
+		return best;
+	}
+
+}

@@ -1,0 +1,34 @@
+package org.vsriov.web;
+
+import java.net.URI;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The container's error page (errors raised outside Spring MVC, such as a body over the limit or a
+ * malformed request line) as {@code application/problem+json}, in place of Spring Boot's default.
+ */
+@RestController
+class ErrorEndpoint implements ErrorController {
+
+	@RequestMapping("${server.error.path:/error}")
+	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+		int status = (code instanceof Integer value) ? value : 404;
+		ProblemType kind = ProblemType.forStatus(status);
+		String detail = (kind == ProblemType.BODY_TOO_LARGE) ? BodyLimitFilter.DETAIL : kind.status().getReasonPhrase();
+		ProblemDetail problem = kind.problem(detail);
+		if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
+			problem.setInstance(URI.create(uri));
+		}
+		return ResponseEntity.status(kind.status()).body(problem);
+	}
+
+}

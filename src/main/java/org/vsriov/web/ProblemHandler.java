@@ -1,0 +1,143 @@
+package org.vsriov.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.vsriov.adapter.AdapterException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every refused request into {@code application/problem+json}: the adapter's faults with their
+ * offending values, and Spring MVC's own errors with a {@link ProblemType} instead of
+ * {@code about:blank}. Details are written for people and never name a Java class.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	/** Seconds a client over the waiter cap should wait before polling again. */
+	private static final String RETRY_AFTER_SECONDS = "1";
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> handleAdapterException(AdapterException ex) {
+		ProblemType kind = ProblemType.of(ex.fault());
+		ProblemDetail problem = kind.problem(ex.getMessage());
+		ex.values().forEach(problem::setProperty);
+		var response = ResponseEntity.status(kind.status());
+		if (kind == ProblemType.TOO_MANY_WAITERS) {
+			response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+		}
+		return response.body(problem);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String name = (ex instanceof MethodArgumentTypeMismatchException argument) ? argument.getName()
+				: ex.getPropertyName();
+		ProblemType kind = switch (String.valueOf(name)) {
+			case "vfId" -> ProblemType.INVALID_VF_ID;
+			case "blockId" -> ProblemType.INVALID_BLOCK_ID;
+			case "length" -> ProblemType.INVALID_LENGTH;
+			default -> ProblemType.MALFORMED_REQUEST;
+		};
+		ProblemDetail problem = kind.problem(name + " must be a decimal integer");
+		problem.setProperty(String.valueOf(name), String.valueOf(ex.getValue()));
+		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (causedBy(ex, BodyLimitFilter.BodyTooLargeException.class) != null) {
+			ProblemDetail problem = ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL);
+			return handleExceptionInternal(ex, problem, headers, ProblemType.BODY_TOO_LARGE.status(), request);
+		}
+		ProblemDetail problem = ProblemType.MALFORMED_REQUEST.problem(unreadable(ex));
+		List<Map<String, String>> errors = fieldErrors(ex);
+		if (!errors.isEmpty()) {
+			problem.setProperty("errors", errors);
+		}
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	/** Gives Spring MVC's own problems (405, 415, ...) a type and title of ours. */
+	@Override
+	protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		if (body instanceof ProblemDetail problem
+				&& (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+			ProblemType kind = ProblemType.forStatus(statusCode.value());
+			kind.dress(problem);
+			if (kind == ProblemType.NOT_FOUND) {
+				problem.setDetail("no resource at this path; the API is under /api/v1, see /swagger-ui.html");
+			}
+		}
+		return super.createResponseEntity(body, headers, statusCode, request);
+	}
+
+	private static String unreadable(HttpMessageNotReadableException ex) {
+		var unknown = causedBy(ex, UnrecognizedPropertyException.class);
+		if (unknown != null) {
+			return "unknown field '" + unknown.getPropertyName() + "'";
+		}
+		if (causedBy(ex, StreamReadException.class) != null) {
+			return "request body is not well-formed JSON";
+		}
+		var jackson = causedBy(ex, JacksonException.class);
+		if (jackson != null && !jackson.getPath().isEmpty()) {
+			return "field '" + path(jackson) + "' has the wrong type or value";
+		}
+		return "request body is missing or cannot be read";
+	}
+
+	private static List<Map<String, String>> fieldErrors(HttpMessageNotReadableException ex) {
+		var jackson = causedBy(ex, JacksonException.class);
+		if (jackson == null || jackson.getPath().isEmpty()) {
+			return List.of();
+		}
+		var errors = new ArrayList<Map<String, String>>();
+		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field"
+				: "wrong type or value";
+		errors.add(Map.of("field", path(jackson), "message", message));
+		return errors;
+	}
+
+	private static String path(JacksonException ex) {
+		var path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	private static <T extends Throwable> @Nullable T causedBy(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+}

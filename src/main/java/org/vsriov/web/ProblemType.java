@@ -1,0 +1,95 @@
+package org.vsriov.web;
+
+import java.net.URI;
+import java.util.Locale;
+
+import org.vsriov.adapter.Fault;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * Every kind of error the API answers with: its status, fixed title and stable {@code type} URI,
+ * which ends in the kind's slug (for example {@code .../vf-gone}). One entry per adapter
+ * {@link Fault} (same name), plus the HTTP-level kinds.
+ */
+public enum ProblemType {
+
+	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request"),
+	INVALID_VF_ID(HttpStatus.BAD_REQUEST, "Invalid VF id"),
+	VF_NOT_FOUND(HttpStatus.NOT_FOUND, "VF not allocated"),
+	INVALID_BLOCK_ID(HttpStatus.BAD_REQUEST, "Invalid block id"),
+	BLOCK_NOT_FOUND(HttpStatus.NOT_FOUND, "Unknown config block"),
+	INVALID_BLOCK_MASK(HttpStatus.BAD_REQUEST, "Invalid block mask"),
+	INVALID_BLOCK_DATA(HttpStatus.BAD_REQUEST, "Invalid block data"),
+	BLOCK_DATA_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Block data too large"),
+	INVALID_LENGTH(HttpStatus.BAD_REQUEST, "Invalid read length"),
+	INVALID_TIMEOUT(HttpStatus.BAD_REQUEST, "Invalid timeout"),
+	INVALID_CURSOR(HttpStatus.BAD_REQUEST, "Invalid cursor"),
+	STALE_CURSOR(HttpStatus.GONE, "Stale cursor"),
+	VERSION_MISMATCH(HttpStatus.PRECONDITION_FAILED, "Block version mismatch"),
+	TOO_MANY_WAITERS(HttpStatus.TOO_MANY_REQUESTS, "Too many waiting polls"),
+	VF_GONE(HttpStatus.GONE, "VF freed"),
+	VF_RESET(HttpStatus.GONE, "VF reset"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+	BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
+	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+	/** Where every type URI starts; the types identify kinds, nothing is served there. */
+	public static final String BASE = "https://vsriov.org/problems/";
+
+	private final HttpStatus status;
+
+	private final String title;
+
+	private final URI type;
+
+	ProblemType(HttpStatus status, String title) {
+		this.status = status;
+		this.title = title;
+		this.type = URI.create(BASE + name().toLowerCase(Locale.ROOT).replace('_', '-'));
+	}
+
+	public static ProblemType of(Fault fault) {
+		return valueOf(fault.name());
+	}
+
+	/** The HTTP-level kind for a status that no more specific kind explains. */
+	public static ProblemType forStatus(int status) {
+		return switch (status) {
+			case 400 -> MALFORMED_REQUEST;
+			case 404 -> NOT_FOUND;
+			case 405 -> METHOD_NOT_ALLOWED;
+			case 406 -> NOT_ACCEPTABLE;
+			case 413 -> BODY_TOO_LARGE;
+			case 415 -> UNSUPPORTED_MEDIA_TYPE;
+			case 503 -> SERVICE_UNAVAILABLE;
+			default -> INTERNAL_ERROR;
+		};
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+	public URI type() {
+		return this.type;
+	}
+
+	public ProblemDetail problem(String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(this.status, detail);
+		return dress(problem);
+	}
+
+	/** Gives a problem this kind's type and title. */
+	ProblemDetail dress(ProblemDetail problem) {
+		problem.setType(this.type);
+		problem.setTitle(this.title);
+		return problem;
+	}
+
+}
