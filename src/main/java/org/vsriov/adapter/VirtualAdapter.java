@@ -132,10 +132,8 @@ public class VirtualAdapter implements AutoCloseable {
 							+ this.properties.blockSize(),
 					Map.of("vfId", vfId, "blockId", blockId, "length", data.length));
 		}
-		// The version is drawn before the lock, so two racing writes may commit out of version order;
-		// each still gets a fresh, never reused version, which is all an ETag needs.
 		ConfigBlock block = vf.write(blockId, data, this.properties.blockSize(), writer, ifVersion,
-				this.versions.incrementAndGet(), this.clock.instant());
+				this.versions::incrementAndGet, this.clock.instant());
 		this.stats.wrote(writer);
 		return block;
 	}

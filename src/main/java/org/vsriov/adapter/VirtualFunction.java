@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 
 /**
  * One life of one VF, from allocation to free or reset: its config blocks, the log of what the VF
- * wrote to them, and its invalidation cache. Block writes and log appends share this object's lock,
- * so the log's order is the order of the block versions.
+ * wrote to them, and its invalidation cache. Block writes and log appends share this object's lock.
  */
 final class VirtualFunction {
 
@@ -50,7 +50,7 @@ final class VirtualFunction {
 	 * @throws AdapterException {@link Fault#VERSION_MISMATCH} if the precondition fails
 	 */
 	synchronized ConfigBlock write(int blockId, byte[] data, int blockSize, Role writer, LongPredicate ifVersion,
-			long version, Instant now) {
+			LongSupplier versions, Instant now) {
 		long current = read(blockId, blockSize).version();
 		if (!ifVersion.test(current)) {
 			throw new AdapterException(Fault.VERSION_MISMATCH,
@@ -58,10 +58,12 @@ final class VirtualFunction {
 							+ "; read it again and retry with its ETag",
 					Map.of("vfId", this.id, "blockId", blockId, "version", current));
 		}
-		var block = new ConfigBlock(this.id, blockId, data, blockSize, version, writer, now);
+		// Drawn under the lock, after the check: a refused write uses up no version, and the log's order
+		// is the order of the versions.
+		var block = new ConfigBlock(this.id, blockId, data, blockSize, versions.getAsLong(), writer, now);
 		this.blocks[blockId] = block;
 		if (writer == Role.VF) {
-			this.writes.append(new BlockWrite(blockId, data, version, now));
+			this.writes.append(new BlockWrite(blockId, data, block.version(), now));
 		}
 		return block;
 	}

@@ -1,6 +1,7 @@
 package org.vsriov.web;
 
 import java.io.IOException;
+import java.net.URI;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -10,8 +11,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -28,11 +34,23 @@ class BodyLimitFilter extends OncePerRequestFilter {
 
 	static final String DETAIL = "request body is over " + MAX_BYTES + " bytes";
 
+	private final JsonMapper json;
+
+	BodyLimitFilter(JsonMapper json) {
+		this.json = json;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > MAX_BYTES) {
-			response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+			ProblemDetail problem = ProblemType.BODY_TOO_LARGE.problem(DETAIL);
+			problem.setInstance(URI.create(request.getRequestURI()));
+			response.setStatus(problem.getStatus());
+			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			// The client is still sending a body nobody will read: close rather than drain it.
+			response.setHeader(HttpHeaders.CONNECTION, "close");
+			this.json.writeValue(response.getOutputStream(), problem);
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request), response);

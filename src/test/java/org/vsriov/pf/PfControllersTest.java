@@ -1,0 +1,114 @@
+package org.vsriov.pf;
+
+import org.junit.jupiter.api.Test;
+import org.vsriov.TestAdapterConfiguration;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.json.AbstractJsonContentAssert;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@WebMvcTest
+@Import(TestAdapterConfiguration.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+class PfControllersTest {
+
+	@Autowired
+	private MockMvcTester mvc;
+
+	@Test
+	void adapterShouldShowTheCapabilityAndTheInitialVfs() {
+		var adapter = assertThat(this.mvc.get().uri("/api/v1/pf")).hasStatusOk().bodyJson();
+		adapter.extractingPath("$.totalVfs").isEqualTo(64);
+		adapter.extractingPath("$.blockCount").isEqualTo(64);
+		adapter.extractingPath("$.blockSize").isEqualTo(128);
+		adapter.extractingPath("$.vfs[*].vfId").asArray().containsExactly(0, 1, 2, 3);
+		adapter.extractingPath("$.vfs[0].pendingMask").isEqualTo("0x0000000000000000");
+	}
+
+	@Test
+	void invalidateShouldAcceptEveryMaskFormAndOrMergeThem() {
+		invalidate(0, "{\"blockMask\": \"0x1\"}").extractingPath("$.pendingMask").isEqualTo("0x0000000000000001");
+		invalidate(0, "{\"blockMask\": \"32\"}").extractingPath("$.pendingMask").isEqualTo("0x0000000000000021");
+		invalidate(0, "{\"blockMask\": 64}").extractingPath("$.pendingMask").isEqualTo("0x0000000000000061");
+		invalidate(0, "{\"blocks\": [63, 7]}").extractingPath("$.pendingBlocks").asArray()
+			.containsExactly(0, 5, 6, 7, 63);
+		var vf = assertThat(this.mvc.get().uri("/api/v1/pf/vfs/0")).hasStatusOk().bodyJson();
+		vf.extractingPath("$.pendingMask").isEqualTo("0x80000000000000e1");
+		vf.extractingPath("$.waiters").isEqualTo(0);
+	}
+
+	@Test
+	void invalidateShouldTakeBit63AsAJsonIntegerOrDecimalString() {
+		invalidate(1, "{\"blockMask\": 18446744073709551615}").extractingPath("$.pendingMask")
+			.isEqualTo("0xffffffffffffffff");
+		invalidate(2, "{\"blockMask\": \"9223372036854775808\"}").extractingPath("$.pendingBlocks").asArray()
+			.containsExactly(63);
+	}
+
+	@Test
+	void broadcastShouldInvalidateEveryAllocatedVf() {
+		invalidate(3, "{\"blockMask\": \"0x1\"}");
+		var result = assertThat(this.mvc.post().uri("/api/v1/pf/invalidations").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"blocks\": [1]}")).hasStatus(202).bodyJson();
+		result.extractingPath("$.vfs[*].vfId").asArray().containsExactly(0, 1, 2, 3);
+		result.extractingPath("$.vfs[*].pendingMask").asArray()
+			.containsExactly("0x0000000000000002", "0x0000000000000002", "0x0000000000000002", "0x0000000000000003");
+	}
+
+	@Test
+	void pfWriteShouldBeReadBackPaddedWithZerosWithItsVersionAsETag() {
+		var written = assertThat(this.mvc.put().uri("/api/v1/pf/vfs/0/config-blocks/5").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"hex\": \"0100FF\"}")).hasStatusOk();
+		written.hasHeader(HttpHeaders.ETAG, "\"1\"");
+		written.bodyJson().extractingPath("$.updatedBy").isEqualTo("PF");
+		var read = assertThat(this.mvc.get().uri("/api/v1/pf/vfs/0/config-blocks/5")).hasStatusOk();
+		read.hasHeader(HttpHeaders.ETAG, "\"1\"");
+		read.bodyJson().extractingPath("$.length").isEqualTo(128);
+		read.bodyJson().extractingPath("$.hex").asString().startsWith("0100ff00").hasSize(256).matches("0100ff0*");
+		read.bodyJson().extractingPath("$.version").isEqualTo(1);
+		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/0/config-blocks/5?length=2")).bodyJson()
+			.extractingPath("$.base64").isEqualTo("AQA=");
+	}
+
+	@Test
+	void pfShouldWriteAndReadRawBytesAndBase64() {
+		assertThat(this.mvc.put().uri("/api/v1/pf/vfs/1/config-blocks/0").contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.content(new byte[] { 9, 8, 7 })).hasStatusOk();
+		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/1/config-blocks/0?length=4").accept(MediaType.APPLICATION_OCTET_STREAM))
+			.hasStatusOk().hasContentType(MediaType.APPLICATION_OCTET_STREAM).body().isEqualTo(new byte[] { 9, 8, 7, 0 });
+		assertThat(this.mvc.put().uri("/api/v1/pf/vfs/1/config-blocks/0").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"base64\": \"AQI=\"}")).hasStatusOk();
+		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/1/config-blocks/0?length=3")).bodyJson()
+			.extractingPath("$.hex").isEqualTo("010200");
+	}
+
+	@Test
+	void ifMatchShouldGuardTheWrite() {
+		String path = "/api/v1/pf/vfs/2/config-blocks/9";
+		assertThat(put(path, "\"0\"")).hasStatusOk().hasHeader(HttpHeaders.ETAG, "\"1\"");
+		assertThat(put(path, "\"0\"")).hasStatus(412).bodyJson().extractingPath("$.version").isEqualTo(1);
+		assertThat(put(path, "W/\"1\"")).hasStatus(412);
+		assertThat(put(path, "\"7\", \"1\"")).hasStatusOk().hasHeader(HttpHeaders.ETAG, "\"2\"");
+		assertThat(put(path, "*")).hasStatusOk();
+		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/2")).bodyJson().extractingPath("$.blocks[0].version").isEqualTo(3);
+	}
+
+	private MvcTestResult put(String path, String ifMatch) {
+		return this.mvc.put().uri(path).contentType(MediaType.APPLICATION_OCTET_STREAM).header(HttpHeaders.IF_MATCH, ifMatch)
+			.content(new byte[] { 1 }).exchange();
+	}
+
+	private AbstractJsonContentAssert<?> invalidate(int vfId, String body) {
+		return assertThat(this.mvc.post().uri("/api/v1/pf/vfs/{vfId}/invalidations", vfId)
+			.contentType(MediaType.APPLICATION_JSON).content(body)).hasStatus(202).bodyJson();
+	}
+
+}
