@@ -1,6 +1,8 @@
 package org.vsriov.pf;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.Role;
@@ -27,17 +29,28 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "PF")
 class PfConfigBlockController extends ConfigBlockEndpoint {
 
+	private static final String WRITE_SUMMARY = "Set a block's data";
+
+	private static final String WRITE_DESCRIPTION = "The PF driver's data for the block, served to the VF's NdisMReadConfigBlock. n bytes "
+			+ "replace the block: bytes 0..n-1 are the data, the rest reads as zeros. With `If-Match`, "
+			+ "only if the block is still at that version. Does not invalidate: POST an invalidation "
+			+ "to tell the VF."
+			+ " The body is raw bytes (`application/octet-stream`) or JSON `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.";
+
 	PfConfigBlockController(VirtualAdapter adapter) {
 		super(adapter, Role.PF);
 	}
 
 	@GetMapping(produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
-	@Operation(summary = "Read a block as the PF sees it",
+	@Operation(operationId = "pfReadBlock", summary = "Read a block as the PF sees it",
 			description = "The data the PF driver holds for the block, which a VF's NdisMReadConfigBlock "
 					+ "(OID_SRIOV_READ_VF_CONFIG_BLOCK) returns. JSON by default, raw bytes with "
 					+ "`Accept: application/octet-stream`. `length` returns the first n bytes; a block never "
 					+ "written reads as zeros. The ETag is the block's version.")
-	@ApiResponse(responseCode = "200", description = "The block")
+	@ApiResponse(responseCode = "200", description = "The block", content = {
+			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = BlockView.class)),
+			@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+					schema = @Schema(type = "string", format = "binary")) })
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, blockId or length")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
 	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
@@ -47,11 +60,7 @@ class PfConfigBlockController extends ConfigBlockEndpoint {
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-	@Operation(summary = "Set a block's data (raw bytes)",
-			description = "The PF driver's data for the block, served to the VF's NdisMReadConfigBlock. n bytes "
-					+ "replace the block: bytes 0..n-1 are the data, the rest reads as zeros. With `If-Match`, "
-					+ "only if the block is still at that version. Does not invalidate: POST an invalidation "
-					+ "to tell the VF.")
+	@Operation(operationId = "pfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
@@ -64,8 +73,7 @@ class PfConfigBlockController extends ConfigBlockEndpoint {
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Set a block's data (JSON)",
-			description = "As the raw form, with the bytes as `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.")
+	@Operation(operationId = "pfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")

@@ -1,6 +1,8 @@
 package org.vsriov.vf;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.Role;
@@ -27,17 +29,28 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "VF")
 class VfConfigBlockController extends ConfigBlockEndpoint {
 
+	private static final String WRITE_SUMMARY = "Write a block (NdisMWriteConfigBlock)";
+
+	private static final String WRITE_DESCRIPTION = "NdisMWriteConfigBlock, which NDIS turns into OID_SRIOV_WRITE_VF_CONFIG_BLOCK to the PF. "
+			+ "n bytes replace the block: bytes 0..n-1 are the data, the rest reads as zeros. Every "
+			+ "write is also appended, in order, to the VF's block-write log for the PF. With "
+			+ "`If-Match`, only if the block is still at that version."
+			+ " The body is raw bytes (`application/octet-stream`) or JSON `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.";
+
 	VfConfigBlockController(VirtualAdapter adapter) {
 		super(adapter, Role.VF);
 	}
 
 	@GetMapping(produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
-	@Operation(summary = "Read a block (NdisMReadConfigBlock)",
+	@Operation(operationId = "vfReadBlock", summary = "Read a block (NdisMReadConfigBlock)",
 			description = "NdisMReadConfigBlock, which NDIS turns into OID_SRIOV_READ_VF_CONFIG_BLOCK to the PF. "
 					+ "Every transfer starts at byte 0: `length` returns the first n bytes (1..blockSize), "
 					+ "without it the whole block. A block never written reads as zeros. JSON by default, raw "
 					+ "bytes with `Accept: application/octet-stream`. The ETag is the block's version.")
-	@ApiResponse(responseCode = "200", description = "The block")
+	@ApiResponse(responseCode = "200", description = "The block", content = {
+			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = BlockView.class)),
+			@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+					schema = @Schema(type = "string", format = "binary")) })
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, blockId or length")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
 	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
@@ -47,11 +60,7 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-	@Operation(summary = "Write a block, raw bytes (NdisMWriteConfigBlock)",
-			description = "NdisMWriteConfigBlock, which NDIS turns into OID_SRIOV_WRITE_VF_CONFIG_BLOCK to the PF. "
-					+ "n bytes replace the block: bytes 0..n-1 are the data, the rest reads as zeros. Every "
-					+ "write is also appended, in order, to the VF's block-write log for the PF. With "
-					+ "`If-Match`, only if the block is still at that version.")
+	@Operation(operationId = "vfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
@@ -64,8 +73,7 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Write a block, JSON (NdisMWriteConfigBlock)",
-			description = "As the raw form, with the bytes as `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.")
+	@Operation(operationId = "vfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")

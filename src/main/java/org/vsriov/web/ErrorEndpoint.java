@@ -2,6 +2,7 @@ package org.vsriov.web;
 
 import java.net.URI;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * malformed request line) as {@code application/problem+json}, in place of Spring Boot's default.
  */
 @RestController
+@Hidden
 class ErrorEndpoint implements ErrorController {
 
 	@RequestMapping("${server.error.path:/error}")

@@ -1,0 +1,149 @@
+package org.vsriov.web;
+
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.vsriov.adapter.BlockMask;
+import org.vsriov.adapter.VirtualAdapter;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The long poll on a real server: parking holds a connection but no thread, the adapter's own timer
+ * answers 204 (never 503), and an invalidation completes parked polls over the wire.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "vsriov.poll.default-timeout=300ms", "vsriov.poll.max-waiters-per-vf=64",
+				"server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=1" })
+@AutoConfigureRestTestClient
+class LongPollServerTest {
+
+	private static final String CURSOR = "Vsriov-Cursor";
+
+	@Autowired
+	private RestTestClient client;
+
+	@Autowired
+	private VirtualAdapter adapter;
+
+	@LocalServerPort
+	private int port;
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@Test
+	void pollShouldTimeOutWith204AndTheUnchangedCursor() {
+		String cursor = this.adapter.state(0).cursor().encode();
+		long start = System.nanoTime();
+		this.client.get()
+			.uri("/api/v1/vfs/0/invalidations?after={cursor}&timeout=200ms", cursor)
+			.exchange()
+			.expectStatus().isNoContent()
+			.expectHeader().valueEquals(CURSOR, cursor)
+			.expectBody().isEmpty();
+		// Up to 1/16 early (jitter), never sooner.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(187));
+		assertThat(this.adapter.state(0).waiters()).isZero();
+	}
+
+	@Test
+	void pollWithoutTimeoutShouldWaitTheConfiguredDefault() {
+		long start = System.nanoTime();
+		this.client.get().uri("/api/v1/vfs/1/invalidations").exchange().expectStatus().isNoContent()
+			.expectHeader().exists(CURSOR);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(281));
+	}
+
+	@Test
+	void manyParkedPollsShouldHoldNoThreadAndAllCompleteOnOneInvalidation() throws Exception {
+		// Twenty parked polls against a server with four request threads.
+		var polls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
+		for (int i = 0; i < 20; i++) {
+			polls.add(send(get("/api/v1/vfs/2/invalidations?timeout=1m")));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.adapter.state(2).waiters() == 20);
+		this.client.get().uri("/api/v1/pf").exchange().expectStatus().isOk();
+		this.client.post().uri("/api/v1/pf/vfs/2/invalidations").contentType(MediaType.APPLICATION_JSON)
+			.body("{\"blocks\": [0, 63]}").exchange().expectStatus().isAccepted();
+		for (CompletableFuture<HttpResponse<String>> poll : polls) {
+			HttpResponse<String> response = poll.get(10, TimeUnit.SECONDS);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).contains("\"blockMask\":\"0x8000000000000001\"");
+			assertThat(response.headers().firstValue(CURSOR)).isPresent();
+		}
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	@Test
+	void cursorLoopShouldDeliverEachInvalidationOnceAndAcknowledgeIt() throws Exception {
+		String cursor = this.client.get().uri("/api/v1/vfs/3/invalidations?timeout=0").exchange()
+			.expectStatus().isNoContent().returnResult().getResponseHeaders().getFirst(CURSOR);
+		CompletableFuture<HttpResponse<String>> parked = send(get("/api/v1/vfs/3/invalidations?timeout=30s&after=" + cursor));
+		await().until(() -> this.adapter.state(3).waiters() == 1);
+		this.adapter.invalidate(3, BlockMask.parse("0x6"));
+		HttpResponse<String> delivered = parked.get(10, TimeUnit.SECONDS);
+		assertThat(delivered.statusCode()).isEqualTo(200);
+		String next = delivered.headers().firstValue(CURSOR).orElseThrow();
+		assertThat(this.adapter.state(3).pendingMask().bits()).isEqualTo(0x6);
+		this.client.get().uri("/api/v1/vfs/3/invalidations?timeout=0&after={cursor}", next).exchange()
+			.expectStatus().isNoContent().expectHeader().valueEquals(CURSOR, next);
+		assertThat(this.adapter.state(3).pendingMask()).isEqualTo(BlockMask.NONE);
+	}
+
+	@Test
+	void clientThatGoesAwayShouldLeaveNoWaiterBehindOnceItsTimeoutPasses() throws Exception {
+		// The Servlet API does not report a client that went away: its poll keeps its place until it times out.
+		try (var socket = new Socket("127.0.0.1", this.port)) {
+			socket.getOutputStream().write(("GET /api/v1/vfs/0/invalidations?timeout=400ms HTTP/1.1\r\n"
+					+ "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			await().until(() -> this.adapter.state(0).waiters() == 1);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.adapter.state(0).waiters() == 0);
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	@Test
+	void chunkedBodyOverTheLimitShouldGet413() throws Exception {
+		var request = HttpRequest.newBuilder(uri("/api/v1/pf/vfs/0/config-blocks/1"))
+			.header("Content-Type", "application/octet-stream")
+			.PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[20_000])))
+			.build();
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(response.body()).contains(ProblemType.BASE + "body-too-large");
+		assertThat(this.adapter.read(0, 1, org.vsriov.adapter.Role.PF).version()).isZero();
+	}
+
+	private HttpRequest get(String path) {
+		return HttpRequest.newBuilder(uri(path)).GET().build();
+	}
+
+	private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+
+}

@@ -1,0 +1,80 @@
+package org.vsriov.web;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What operators and Swagger UI users reach outside /api/v1. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
+class OperationsTest {
+
+	@Autowired
+	private RestTestClient client;
+
+	@Test
+	void probesShouldBeUp() {
+		for (String probe : new String[] { "/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness" }) {
+			this.client.get().uri(probe).exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+		}
+	}
+
+	@Test
+	void infoShouldNameTheBuild() {
+		this.client.get().uri("/actuator/info").exchange().expectStatus().isOk().expectBody()
+			.jsonPath("$.build.artifact").isEqualTo("vsriov");
+	}
+
+	@Test
+	void prometheusShouldCountInvalidationsDeliveriesAndBlockTransfersAndGaugeParkedPolls() {
+		this.client.post().uri("/api/v1/pf/vfs/0/invalidations").contentType(MediaType.APPLICATION_JSON)
+			.body("{\"blockMask\": \"0x1\"}").exchange().expectStatus().isAccepted();
+		this.client.get().uri("/api/v1/vfs/0/invalidations?timeout=0").exchange().expectStatus().isOk();
+		this.client.get().uri("/api/v1/vfs/0/config-blocks/0").exchange().expectStatus().isOk();
+		String metrics = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+			.returnResult(String.class).getResponseBody();
+		assertThat(metrics).containsPattern("vsriov_invalidations_total(\\{[^}]*\\})? [1-9]")
+			.containsPattern("vsriov_deliveries_total(\\{[^}]*\\})? [1-9]")
+			.containsPattern("vsriov_block_reads_total\\{[^}]*role=\"VF\"[^}]*\\} [1-9]")
+			.contains("vsriov_block_writes_total")
+			.contains("vsriov_polls_parked");
+	}
+
+	@Test
+	void openApiShouldDescribeEveryOperationWithTheCallItEmulates() {
+		var docs = this.client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody();
+		docs.jsonPath("$.paths['/api/v1/pf'].get.description").value(String.class,
+				(d) -> assertThat(d).contains("TotalVFs"));
+		docs.jsonPath("$.paths['/api/v1/pf/invalidations'].post.description").value(String.class,
+				(d) -> assertThat(d).contains("NdisMInvalidateConfigBlock"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/invalidations'].post.description").value(String.class,
+				(d) -> assertThat(d).contains("NdisMInvalidateConfigBlock"));
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.description").value(String.class,
+				(d) -> assertThat(d).contains("IOCTL_VPCI_INVALIDATE_BLOCK", "OID_SRIOV_VF_INVALIDATE_CONFIG_BLOCK"));
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/config-blocks/{blockId}'].get.description").value(String.class,
+				(d) -> assertThat(d).contains("NdisMReadConfigBlock"));
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/config-blocks/{blockId}'].put.description").value(String.class,
+				(d) -> assertThat(d).contains("NdisMWriteConfigBlock"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/config-blocks/{blockId}'].get.description").exists();
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}'].get.description").exists();
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['204'].headers['Vsriov-Cursor']").exists();
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['429'].content['application/problem+json']")
+			.exists();
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/invalidations'].post.requestBody.content['application/json'].schema")
+			.exists();
+	}
+
+	@Test
+	void swaggerUiShouldBeServed() {
+		this.client.get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+		this.client.get().uri("/swagger-ui/index.html").exchange().expectStatus().isOk().expectBody(String.class)
+			.value((html) -> assertThat(html).contains("swagger-ui"));
+	}
+
+}
