@@ -28,7 +28,7 @@ class AdapterController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Adapter state",
+	@Operation(summary = "Adapter state (SR-IOV capability, allocated VFs)",
 			description = "The SR-IOV capability (TotalVFs), the block geometry, and every allocated VF "
 					+ "(NumVFs) with its pending mask.")
 	@ApiResponse(responseCode = "200", description = "The adapter")
@@ -40,7 +40,7 @@ class AdapterController {
 
 	@PostMapping("/invalidations")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	@Operation(summary = "Invalidate blocks of every VF",
+	@Operation(summary = "Invalidate blocks of every VF (NdisMInvalidateConfigBlock, VF 0xFFFF)",
 			description = "NdisMInvalidateConfigBlock for every allocated VF (the pcivirt.h VF index 0xFFFF "
 					+ "form): the mask is OR-merged into each VF's cache and each VF's waiting polls complete.")
 	@ApiResponse(responseCode = "202", description = "Merged into every allocated VF's cache")
