@@ -67,30 +67,25 @@ final class InvalidationCache {
 			Consumer<PollOutcome<BlockMask>> callback) {
 		PollOutcome<BlockMask> outcome;
 		synchronized (this) {
-			long from;
-			if (after != null) {
-				if (after.position() > this.position) {
-					throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of VF " + this.vfId,
-							Map.of("vfId", this.vfId, "cursor", after.encode()));
-				}
-				this.acknowledged = Math.max(this.acknowledged, after.position());
-				from = after.position();
+			if (after != null && after.position() > this.position) {
+				throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of VF " + this.vfId,
+						Map.of("vfId", this.vfId, "cursor", after.encode()));
 			}
-			else {
-				from = this.acknowledged;
-			}
-			long news = bitsAfter(from);
-			if (news != 0) {
-				outcome = deliverNow(news, after == null);
-			}
-			else if (timeout.isZero() || stopping) {
-				outcome = new PollOutcome.TimedOut<>(cursor());
-			}
-			else {
+			long news = bitsAfter((after != null) ? after.position() : this.acknowledged);
+			Waiter<BlockMask> parked = null;
+			if (news == 0 && !timeout.isZero() && !stopping) {
 				// Parked under the same lock that invalidate() takes: no invalidation can slip in
-				// between the check above and the park, so no wake-up is lost.
-				return this.waiting.park(this.position, after == null, timeout, callback);
+				// between the check above and the park, so no wake-up is lost. A poll over the cap
+				// throws here, before the acknowledgement below.
+				parked = this.waiting.park(this.position, after == null, timeout, callback);
 			}
+			if (after != null) {
+				this.acknowledged = Math.max(this.acknowledged, after.position());
+			}
+			if (parked != null) {
+				return parked;
+			}
+			outcome = (news != 0) ? deliverNow(news, after == null) : new PollOutcome.TimedOut<>(cursor());
 		}
 		return Waiter.answered(callback, outcome);
 	}
