@@ -4,14 +4,20 @@ import java.time.Clock;
 
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.adapter.VsriovProperties;
+import org.vsriov.web.StrictJson;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
-/** The real in-memory adapter for {@code @WebMvcTest} slices, bound from the same properties. */
+/**
+ * What a {@code @WebMvcTest} slice leaves out but the controllers rely on: the real in-memory adapter,
+ * bound from the same properties, and the strict JSON reading.
+ */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(VsriovProperties.class)
+@Import(StrictJson.class)
 public class TestAdapterConfiguration {
 
 	@Bean(destroyMethod = "close")

@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public class AdapterException extends RuntimeException {
 
+	private static final int MAX_ECHO = 200;
+
 	private final Fault fault;
 
 	private final Map<String, Object> values;
@@ -21,16 +23,23 @@ public class AdapterException extends RuntimeException {
 	public AdapterException(Fault fault, String detail, Map<String, ?> values) {
 		super(detail, null, false, false);
 		this.fault = fault;
-		this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+		var echoed = new LinkedHashMap<String, Object>();
+		values.forEach((name, value) -> echoed.put(name, abbreviate(value)));
+		this.values = Collections.unmodifiableMap(echoed);
 	}
 
 	public Fault fault() {
 		return this.fault;
 	}
 
-	/** The offending values, by name (for example {@code vfId}), in a stable order. */
+	/** The offending values, by name (for example {@code vfId}); long text is cut short. */
 	public Map<String, Object> values() {
 		return this.values;
+	}
+
+	// Offending values are echoed back to the client: a 16 KiB body should not come back whole.
+	private static Object abbreviate(Object value) {
+		return (value instanceof String text && text.length() > MAX_ECHO) ? text.substring(0, MAX_ECHO) + "..." : value;
 	}
 
 }

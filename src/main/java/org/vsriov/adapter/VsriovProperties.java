@@ -1,6 +1,7 @@
 package org.vsriov.adapter;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -9,6 +10,7 @@ import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -43,15 +45,16 @@ public record VsriovProperties(
 	}
 
 	/**
-	 * Long-poll settings, shared by every long poll.
+	 * Long-poll settings, shared by every long poll. A bare number means seconds, as in a poll's
+	 * {@code timeout}.
 	 *
 	 * @param defaultTimeout the wait when a poll gives no {@code timeout}
 	 * @param maxTimeout the longest wait a poll may ask for
 	 * @param maxWaitersPerVf polls that may wait on one VF at once; one more gets 429
 	 */
 	public record Poll(
-			@DefaultValue("30s") Duration defaultTimeout,
-			@DefaultValue("5m") Duration maxTimeout,
+			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration defaultTimeout,
+			@DefaultValue("5m") @DurationUnit(ChronoUnit.SECONDS) Duration maxTimeout,
 			@DefaultValue("16") @Min(1) @Max(10_000) int maxWaitersPerVf) {
 
 		public static Poll defaults() {

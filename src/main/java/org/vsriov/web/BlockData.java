@@ -35,12 +35,8 @@ public record BlockData(@Schema(example = "0100ff") String hex, @Schema(example 
 			throw new AdapterException(Fault.INVALID_BLOCK_DATA, (this.hex != null)
 					? "hex must be an even number of hex digits (0-9, a-f), two per byte"
 					: "base64 must be standard base64 (A-Z, a-z, 0-9, +, /, with = padding)",
-					Map.of(field, abbreviate(value)));
+					Map.of(field, value));
 		}
-	}
-
-	private static String abbreviate(String value) {
-		return (value.length() <= 300) ? value : value.substring(0, 300) + "...";
 	}
 
 }

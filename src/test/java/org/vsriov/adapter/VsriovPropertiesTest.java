@@ -29,6 +29,13 @@ class VsriovPropertiesTest {
 	}
 
 	@Test
+	void bareNumbersShouldMeanSecondsAsInAPollTimeout() {
+		this.runner.withPropertyValues("vsriov.poll.default-timeout=45")
+			.run((context) -> assertThat(context.getBean(VsriovProperties.class).poll().defaultTimeout().toSeconds())
+				.isEqualTo(45));
+	}
+
+	@Test
 	void badSettingsShouldStopTheStartNamingTheProperty() {
 		String[][] cases = { { "vsriov.block-size=500", "blockSize" }, { "vsriov.total-vfs=0", "totalVfs" },
 				{ "vsriov.total-vfs=65536", "totalVfs" }, { "vsriov.block-count=4097", "blockCount" },

@@ -79,6 +79,8 @@ class BadInputTest {
 				bad("PUT", BLOCK, JSON, "{\"base64\": \"**==\"}", 400, "invalid-block-data"),
 				bad("PUT", BLOCK, JSON, "{\"hex\": \"01\", \"base64\": \"AQ==\"}", 400, "invalid-block-data"),
 				bad("PUT", BLOCK, JSON, "{}", 400, "invalid-block-data"),
+				bad("PUT", BLOCK, JSON, "{\"hex\": 1234}", 400, "malformed-request"),
+				bad("PUT", BLOCK, JSON, "{\"base64\": true}", 400, "malformed-request"),
 				bad("PUT", BLOCK, JSON, "{\"hex\": \"01\", \"offset\": 2}", 400, "malformed-request"),
 				bad("PUT", BLOCK, JSON, "{\"hex\": ", 400, "malformed-request"),
 				bad("PUT", BLOCK, "text/plain", "01", 415, "unsupported-media-type"),

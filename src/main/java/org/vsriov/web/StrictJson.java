@@ -1,0 +1,26 @@
+package org.vsriov.web;
+
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads request bodies strictly: a number or boolean where the API wants a string ({@code hex},
+ * {@code base64}) is refused, not turned into text that then decodes to other bytes.
+ */
+@Component
+public class StrictJson implements JsonMapperBuilderCustomizer {
+
+	@Override
+	public void customize(JsonMapper.Builder builder) {
+		builder.withCoercionConfig(LogicalType.Textual, (config) -> config
+			.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+	}
+
+}
