@@ -3,6 +3,7 @@ package org.vsriov.vf;
 import java.time.Duration;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -18,7 +19,10 @@ import org.vsriov.adapter.Waiter;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -75,6 +79,16 @@ class InvalidationPollController {
 		result.onError((ex) -> waiter.cancel());
 		result.onCompletion(waiter::cancel);
 		return result;
+	}
+
+	/**
+	 * HEAD would be served by the GET mapping: a plain poll would take and acknowledge bits that no
+	 * body ever carries. Refused instead.
+	 */
+	@RequestMapping(path = "/api/v1/vfs/{vfId}/invalidations", method = RequestMethod.HEAD)
+	@Hidden
+	void head() throws HttpRequestMethodNotSupportedException {
+		throw new HttpRequestMethodNotSupportedException("HEAD", List.of("GET"));
 	}
 
 	private static void complete(DeferredResult<ResponseEntity<InvalidationDelivery>> result,

@@ -93,6 +93,14 @@ class VfControllersTest {
 	}
 
 	@Test
+	void headOnThePollShouldBeRefusedAndTakeNothing() {
+		this.adapter.invalidate(1, BlockMask.parse("0x1"));
+		assertThat(this.mvc.head().uri("/api/v1/vfs/1/invalidations?timeout=0")).hasStatus(405)
+			.hasHeader(HttpHeaders.ALLOW, "GET");
+		assertThat(this.adapter.state(1).pendingMask().bits()).isEqualTo(0x1);
+	}
+
+	@Test
 	void vfWriteShouldBeSeenByThePfAndLogged() {
 		assertThat(this.mvc.put().uri("/api/v1/vfs/3/config-blocks/4").contentType(MediaType.APPLICATION_OCTET_STREAM)
 			.content(new byte[] { 0x11, 0x22 })).hasStatusOk().bodyJson().extractingPath("$.updatedBy").isEqualTo("VF");
