@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.VirtualAdapter;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -17,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The PF's view of the whole adapter, and invalidation of every VF at once. */
 @RestController
-@RequestMapping("/api/v1/pf")
+@RequestMapping(path = "/api/v1/pf", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "PF")
 class AdapterController {
 

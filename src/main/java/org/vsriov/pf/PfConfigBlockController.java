@@ -59,7 +59,7 @@ class PfConfigBlockController extends ConfigBlockEndpoint {
 		return readBlock(vfId, blockId, length, accept);
 	}
 
-	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "pfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
@@ -72,7 +72,7 @@ class PfConfigBlockController extends ConfigBlockEndpoint {
 		return writeBlock(vfId, blockId, data, ifMatch);
 	}
 
-	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "pfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")

@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.VirtualAdapter;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The PF's handle on one VF: its state, and invalidating its blocks. */
 @RestController
-@RequestMapping("/api/v1/pf/vfs/{vfId}")
+@RequestMapping(path = "/api/v1/pf/vfs/{vfId}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "PF")
 class VfAdminController {
 

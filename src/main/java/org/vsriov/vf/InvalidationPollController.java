@@ -3,7 +3,6 @@ package org.vsriov.vf;
 import java.time.Duration;
 import java.util.List;
 
-import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -17,12 +16,12 @@ import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.adapter.Waiter;
 
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -47,7 +46,7 @@ class InvalidationPollController {
 		this.adapter = adapter;
 	}
 
-	@GetMapping("/api/v1/vfs/{vfId}/invalidations")
+	@GetMapping(path = "/api/v1/vfs/{vfId}/invalidations", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Wait for invalidations (IOCTL_VPCI_INVALIDATE_BLOCK)",
 			description = "The guest's pending IOCTL_VPCI_INVALIDATE_BLOCK. Answers at once if blocks were "
 					+ "invalidated after `after`, else waits up to `timeout`. The answer is the body of "
@@ -64,11 +63,19 @@ class InvalidationPollController {
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "410", description = "Cursor from an earlier life of the VF (stale-cursor)")
 	@ApiResponse(responseCode = "429", description = "Too many polls already wait on this VF; see Retry-After")
-	DeferredResult<ResponseEntity<InvalidationDelivery>> poll(@PathVariable int vfId,
+	DeferredResult<ResponseEntity<InvalidationDelivery>> poll(HttpMethod method, @PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for the plain IOCTL")
 			@RequestParam(required = false) String after,
 			@Parameter(description = "500ms, 30s, 2m, PT30S or seconds; 0 answers at once",
-					example = "30s") @RequestParam(required = false) String timeout) {
+					example = "30s") @RequestParam(required = false) String timeout)
+			throws HttpRequestMethodNotSupportedException {
+		// Everything that can refuse the request is checked before the adapter is asked: a plain
+		// poll acknowledges what it takes, so a failure after that would lose bits. (HEAD is served by
+		// GET mappings and would take bits that no body carries; the 406 for an Accept without JSON
+		// is decided by the mapping's produces.)
+		if (method == HttpMethod.HEAD) {
+			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
+		}
 		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
 		var result = new DeferredResult<ResponseEntity<InvalidationDelivery>>(
 				wait.duration().plus(FALLBACK_GRACE).toMillis(), () -> ResponseEntity.noContent().build());
@@ -79,16 +86,6 @@ class InvalidationPollController {
 		result.onError((ex) -> waiter.cancel());
 		result.onCompletion(waiter::cancel);
 		return result;
-	}
-
-	/**
-	 * HEAD would be served by the GET mapping: a plain poll would take and acknowledge bits that no
-	 * body ever carries. Refused instead.
-	 */
-	@RequestMapping(path = "/api/v1/vfs/{vfId}/invalidations", method = RequestMethod.HEAD)
-	@Hidden
-	void head() throws HttpRequestMethodNotSupportedException {
-		throw new HttpRequestMethodNotSupportedException("HEAD", List.of("GET"));
 	}
 
 	private static void complete(DeferredResult<ResponseEntity<InvalidationDelivery>> result,

@@ -135,6 +135,29 @@ class BadInputTest {
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
+	@ParameterizedTest(name = "{0} {1} with Accept: text/plain -> 406")
+	@MethodSource("requestsThatChangeState")
+	void requestThatCannotBeAnsweredInJsonShouldChangeNothing(String method, String uri, String contentType,
+			String body) throws Exception {
+		String before = snapshot();
+		var request = this.mvc.method(HttpMethod.valueOf(method)).uri(uri).accept(MediaType.TEXT_PLAIN);
+		if (contentType != null) {
+			request.contentType(contentType).content(body);
+		}
+		assertProblem(request.exchange(), 406, "not-acceptable");
+		assertThat(snapshot()).isEqualTo(before);
+	}
+
+	static Stream<Arguments> requestsThatChangeState() {
+		return Stream.of(arguments("GET", POLL + "?timeout=0", null, null),
+				arguments("GET", POLL + "?timeout=10s", null, null),
+				arguments("HEAD", POLL + "?timeout=0", null, null),
+				arguments("POST", INVALIDATE, JSON, "{\"blockMask\": \"0x2\"}"),
+				arguments("POST", "/api/v1/pf/invalidations", JSON, "{\"blockMask\": \"0x2\"}"),
+				arguments("PUT", BLOCK, JSON, "{\"hex\": \"09\"}"),
+				arguments("PUT", "/api/v1/pf/vfs/0/config-blocks/5", RAW, "x"));
+	}
+
 	@ParameterizedTest(name = "a cursor {0}")
 	@MethodSource("foreignCursors")
 	void cursorNotOfThisVfLifeShouldBeRefused(String which, int status, String slug) throws Exception {
