@@ -31,6 +31,8 @@ final class InvalidationCache {
 
 	private final WaitingPolls<BlockMask> waiting;
 
+	private boolean released;
+
 	InvalidationCache(int vfId, long life, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
 		this.vfId = vfId;
 		this.life = life;
@@ -60,11 +62,10 @@ final class InvalidationCache {
 	 * Answers a poll at once when there is news after its cursor, else parks it. With a cursor, the
 	 * poll first acknowledges everything up to it; without one (the plain IOCTL) it takes the pending
 	 * mask and acknowledges it on delivery.
+	 * After {@link #release()} (the service is stopping) a poll answers at once instead of parking.
 	 * @param after a cursor of this VF life and stream (checked by the caller), or null
-	 * @param stopping whether the service is stopping, so the poll must not park
 	 */
-	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, boolean stopping,
-			Consumer<PollOutcome<BlockMask>> callback) {
+	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<BlockMask>> callback) {
 		PollOutcome<BlockMask> outcome;
 		synchronized (this) {
 			if (after != null && after.position() > this.position) {
@@ -73,7 +74,7 @@ final class InvalidationCache {
 			}
 			long news = bitsAfter((after != null) ? after.position() : this.acknowledged);
 			Waiter<BlockMask> parked = null;
-			if (news == 0 && !timeout.isZero() && !stopping) {
+			if (news == 0 && !timeout.isZero() && !this.released) {
 				// Parked under the same lock that invalidate() takes: no invalidation can slip in
 				// between the check above and the park, so no wake-up is lost. A poll over the cap
 				// throws here, before the acknowledgement below.
@@ -90,10 +91,14 @@ final class InvalidationCache {
 		return Waiter.answered(callback, outcome);
 	}
 
-	/** Ends every parked poll as timed out (the service is stopping). */
+	/**
+	 * Ends every parked poll as timed out and keeps new ones from parking: the service is stopping.
+	 * The flag is set under the lock that poll() checks it under, so no poll can park after this.
+	 */
 	void release() {
 		List<Runnable> wakeUps;
 		synchronized (this) {
+			this.released = true;
 			wakeUps = this.waiting.drain((waiter) -> new PollOutcome.TimedOut<>(cursor()));
 		}
 		wakeUps.forEach(Runnable::run);

@@ -34,8 +34,6 @@ public class VirtualAdapter implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor timer;
 
-	private volatile boolean stopping;
-
 	public VirtualAdapter(VsriovProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -91,7 +89,7 @@ public class VirtualAdapter implements AutoCloseable {
 			Consumer<PollOutcome<BlockMask>> callback) {
 		VirtualFunction vf = vf(vfId);
 		Cursor cursor = (after != null) ? vf.check(Cursor.parse(after), Cursor.Stream.INVALIDATIONS) : null;
-		return vf.invalidations().poll(cursor, timeout, this.stopping, callback);
+		return vf.invalidations().poll(cursor, timeout, callback);
 	}
 
 	/** NdisMReadConfigBlock (VF) or the PF's own look: the block's first {@code length} bytes. */
@@ -154,10 +152,13 @@ public class VirtualAdapter implements AutoCloseable {
 		return states;
 	}
 
-	/** Answers every parked poll (as a timeout) and keeps new ones from parking: the service is stopping. */
+	/**
+	 * Answers every parked poll (as a timeout) and keeps new ones from parking: the service is
+	 * stopping. Once every VF is released no poll can park, so no timeout is scheduled after the
+	 * timer stops.
+	 */
 	@Override
 	public void close() {
-		this.stopping = true;
 		for (int id = 0; id < this.vfs.length(); id++) {
 			VirtualFunction vf = this.vfs.get(id);
 			if (vf != null) {

@@ -1,9 +1,14 @@
 package org.vsriov.adapter;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +178,43 @@ class InvalidationPollTest {
 		this.adapter.close();
 		assertThat(await(parked)).isInstanceOf(PollOutcome.TimedOut.class);
 		assertThat(poll(this.adapter, 2, null, "5m")).isCompletedWithValueMatching(PollOutcome.TimedOut.class::isInstance);
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	@Test
+	void pollsRacingWithCloseShouldAllBeAnsweredAndNoneRefused() throws Exception {
+		var threads = Executors.newFixedThreadPool(4);
+		var started = new CountDownLatch(500);
+		var pollers = new ArrayList<Future<?>>();
+		for (int t = 0; t < 4; t++) {
+			int vf = t;
+			pollers.add(threads.submit(() -> {
+				// Parks polls until one is answered at once, which only happens after close(); keeps the
+				// last few parked and withdraws older ones, to stay under the waiter cap.
+				var parked = new ArrayDeque<Waiter<BlockMask>>();
+				while (true) {
+					var outcome = new CompletableFuture<PollOutcome<BlockMask>>();
+					Waiter<BlockMask> waiter = this.adapter.pollInvalidations(vf, null,
+							PollTimeout.parse("1m", this.adapter.properties().poll()), outcome::complete);
+					started.countDown();
+					if (outcome.isDone()) {
+						return null;
+					}
+					parked.add(waiter);
+					if (parked.size() == 8) {
+						parked.remove().cancel();
+					}
+				}
+			}));
+		}
+		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+		this.adapter.close();
+		for (Future<?> poller : pollers) {
+			poller.get(10, TimeUnit.SECONDS);
+		}
+		threads.shutdown();
+		// A poll parked after its VF was released would still count here, and wait for a timer
+		// that no longer runs.
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
 	}
 
