@@ -11,6 +11,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.BlockMask;
+import org.vsriov.adapter.Cursor;
 import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VirtualAdapter;
@@ -78,7 +79,7 @@ class InvalidationPollController {
 		}
 		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
 		var result = new DeferredResult<ResponseEntity<InvalidationDelivery>>(
-				wait.duration().plus(FALLBACK_GRACE).toMillis(), () -> ResponseEntity.noContent().build());
+				wait.duration().plus(FALLBACK_GRACE).toMillis(), () -> fallbackTimeout(vfId));
 		Waiter<BlockMask> waiter = this.adapter.pollInvalidations(vfId, after, wait,
 				(outcome) -> complete(result, outcome));
 		// A client that goes away, or the fallback timeout, withdraws the poll before it can take bits.
@@ -86,6 +87,19 @@ class InvalidationPollController {
 		result.onError((ex) -> waiter.cancel());
 		result.onCompletion(waiter::cancel);
 		return result;
+	}
+
+	private ResponseEntity<InvalidationDelivery> fallbackTimeout(int vfId) {
+		try {
+			return timedOut(this.adapter.state(vfId).cursor());
+		}
+		catch (AdapterException ex) {
+			return ResponseEntity.noContent().build();
+		}
+	}
+
+	private static ResponseEntity<InvalidationDelivery> timedOut(Cursor cursor) {
+		return ResponseEntity.noContent().header(CURSOR_HEADER, cursor.encode()).build();
 	}
 
 	private static void complete(DeferredResult<ResponseEntity<InvalidationDelivery>> result,
@@ -96,7 +110,7 @@ class InvalidationPollController {
 				.body(InvalidationDelivery.of(delivered.cursor().vfId(), delivered.news(), delivered.cursor().encode())));
 		}
 		else if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut) {
-			result.setResult(ResponseEntity.noContent().header(CURSOR_HEADER, timedOut.cursor().encode()).build());
+			result.setResult(timedOut(timedOut.cursor()));
 		}
 		else if (outcome instanceof PollOutcome.Ended<BlockMask> ended) {
 			result.setErrorResult(new AdapterException(ended.fault(), "VF " + ended.vfId() + " ended while the poll waited"));
