@@ -104,16 +104,14 @@ final class InvalidationCache {
 		wakeUps.forEach(Runnable::run);
 	}
 
-	synchronized BlockMask pendingMask() {
-		return new BlockMask(bitsAfter(this.acknowledged));
+	/** The VF's state, the cache's part read in one go so that mask, cursor and waiters agree. */
+	synchronized VfState state(List<VfState.WrittenBlock> writtenBlocks, int writeLogSize) {
+		return new VfState(this.vfId, new BlockMask(bitsAfter(this.acknowledged)), cursor(), this.waiting.size(),
+				writtenBlocks, writeLogSize);
 	}
 
 	synchronized Cursor cursor() {
 		return new Cursor(Cursor.Stream.INVALIDATIONS, this.vfId, this.life, this.position);
-	}
-
-	synchronized int waiters() {
-		return this.waiting.size();
 	}
 
 	private PollOutcome<BlockMask> deliver(Waiter<BlockMask> waiter) {

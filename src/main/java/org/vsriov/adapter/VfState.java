@@ -9,10 +9,10 @@ import java.util.List;
  * @param pendingMask every bit invalidated since the VF last acknowledged
  * @param cursor the VF's current invalidation cursor
  * @param waiters invalidation polls parked right now
- * @param blocks the blocks written in this life, by id
+ * @param writtenBlocks the blocks written in this life, by id
  * @param writeLogSize VF writes retained in the log
  */
-public record VfState(int vfId, BlockMask pendingMask, Cursor cursor, int waiters, List<WrittenBlock> blocks,
+public record VfState(int vfId, BlockMask pendingMask, Cursor cursor, int waiters, List<WrittenBlock> writtenBlocks,
 		int writeLogSize) {
 
 	/**

@@ -99,8 +99,7 @@ final class VirtualFunction {
 			}
 			logged = this.writes.size();
 		}
-		var cache = this.invalidations;
-		return new VfState(this.id, cache.pendingMask(), cache.cursor(), cache.waiters(), written, logged);
+		return this.invalidations.state(written, logged);
 	}
 
 }

@@ -9,9 +9,9 @@ import org.vsriov.adapter.BlockMask;
  *
  * @param vfId the VF
  * @param pendingMask every bit invalidated and not yet acknowledged, as 16 hex digits
- * @param pendingBlocks the same bits as block ids, ascending
+ * @param blocks the same bits as block ids, ascending
  */
-record PendingView(int vfId, String pendingMask, List<Integer> pendingBlocks) {
+record PendingView(int vfId, String pendingMask, List<Integer> blocks) {
 
 	static PendingView of(int vfId, BlockMask pending) {
 		return new PendingView(vfId, pending.toHex(), pending.blocks());

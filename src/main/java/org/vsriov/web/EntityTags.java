@@ -10,14 +10,14 @@ import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.Fault;
 
 /** A block's version as a strong ETag ({@code "17"}), and If-Match read back into versions. */
-public final class EntityTags {
+final class EntityTags {
 
 	private static final Pattern TAG = Pattern.compile("(W/)?\"([^\"]*)\"");
 
 	private EntityTags() {
 	}
 
-	public static String of(long version) {
+	static String of(long version) {
 		return "\"" + version + "\"";
 	}
 
@@ -26,7 +26,7 @@ public final class EntityTags {
 	 * of its strong tags (a weak tag never matches, RFC 9110 13.1.1).
 	 * @throws AdapterException {@link Fault#MALFORMED_REQUEST} if the header is not a list of tags
 	 */
-	public static LongPredicate ifMatch(String header) {
+	static LongPredicate ifMatch(String header) {
 		if (header == null || header.strip().equals("*")) {
 			return (version) -> true;
 		}

@@ -96,8 +96,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (unknown != null) {
 			return "unknown field '" + unknown.getPropertyName() + "'";
 		}
-		if (causedBy(ex, StreamReadException.class) != null) {
-			return "request body is not well-formed JSON";
+		var syntax = causedBy(ex, StreamReadException.class);
+		if (syntax != null) {
+			return String.valueOf(syntax.getOriginalMessage()).startsWith("Duplicate")
+					? "request body gives a field twice" : "request body is not well-formed JSON";
 		}
 		var jackson = causedBy(ex, JacksonException.class);
 		if (jackson != null && !jackson.getPath().isEmpty()) {

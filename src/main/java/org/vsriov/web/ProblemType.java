@@ -13,7 +13,7 @@ import org.springframework.http.ProblemDetail;
  * which ends in the kind's slug (for example {@code .../vf-gone}). One entry per adapter
  * {@link Fault} (same name), plus the HTTP-level kinds.
  */
-public enum ProblemType {
+enum ProblemType {
 
 	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request"),
 	INVALID_VF_ID(HttpStatus.BAD_REQUEST, "Invalid VF id"),
@@ -40,7 +40,7 @@ public enum ProblemType {
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	/** Where every type URI starts; the types identify kinds, nothing is served there. */
-	public static final String BASE = "https://vsriov.org/problems/";
+	static final String BASE = "https://vsriov.org/problems/";
 
 	private final HttpStatus status;
 
@@ -54,12 +54,12 @@ public enum ProblemType {
 		this.type = URI.create(BASE + name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
-	public static ProblemType of(Fault fault) {
+	static ProblemType of(Fault fault) {
 		return valueOf(fault.name());
 	}
 
 	/** The HTTP-level kind for a status that no more specific kind explains. */
-	public static ProblemType forStatus(int status) {
+	static ProblemType forStatus(int status) {
 		return switch (status) {
 			case 400 -> MALFORMED_REQUEST;
 			case 404 -> NOT_FOUND;
@@ -72,15 +72,15 @@ public enum ProblemType {
 		};
 	}
 
-	public HttpStatus status() {
+	HttpStatus status() {
 		return this.status;
 	}
 
-	public URI type() {
+	URI type() {
 		return this.type;
 	}
 
-	public ProblemDetail problem(String detail) {
+	ProblemDetail problem(String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(this.status, detail);
 		return dress(problem);
 	}

@@ -1,5 +1,6 @@
 package org.vsriov.web;
 
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
@@ -10,13 +11,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads request bodies strictly: a number or boolean where the API wants a string ({@code hex},
- * {@code base64}) is refused, not turned into text that then decodes to other bytes.
+ * {@code base64}) is refused, not turned into text that then decodes to other bytes; a field given
+ * twice is refused, not silently the last one.
  */
 @Component
-public class StrictJson implements JsonMapperBuilderCustomizer {
+class StrictJson implements JsonMapperBuilderCustomizer {
 
 	@Override
 	public void customize(JsonMapper.Builder builder) {
+		builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
 		builder.withCoercionConfig(LogicalType.Textual, (config) -> config
 			.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

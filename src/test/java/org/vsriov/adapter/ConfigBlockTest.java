@@ -98,7 +98,7 @@ class ConfigBlockTest {
 			this.adapter.write(0, 9, new byte[] { (byte) chunk }, Role.VF, (v) -> true);
 		}
 		assertThat(this.adapter.state(0).writeLogSize()).isEqualTo(3);
-		assertThat(this.adapter.state(0).blocks()).extracting(VfState.WrittenBlock::blockId).containsExactly(0, 9);
+		assertThat(this.adapter.state(0).writtenBlocks()).extracting(VfState.WrittenBlock::blockId).containsExactly(0, 9);
 	}
 
 	@Test

@@ -1,7 +1,7 @@
 package org.vsriov.pf;
 
 import org.junit.jupiter.api.Test;
-import org.vsriov.TestAdapterConfiguration;
+import org.vsriov.web.TestAdapterConfiguration;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -38,7 +38,7 @@ class PfControllersTest {
 		invalidate(0, "{\"blockMask\": \"0x1\"}").extractingPath("$.pendingMask").isEqualTo("0x0000000000000001");
 		invalidate(0, "{\"blockMask\": \"32\"}").extractingPath("$.pendingMask").isEqualTo("0x0000000000000021");
 		invalidate(0, "{\"blockMask\": 64}").extractingPath("$.pendingMask").isEqualTo("0x0000000000000061");
-		invalidate(0, "{\"blocks\": [63, 7]}").extractingPath("$.pendingBlocks").asArray()
+		invalidate(0, "{\"blocks\": [63, 7]}").extractingPath("$.blocks").asArray()
 			.containsExactly(0, 5, 6, 7, 63);
 		var vf = assertThat(this.mvc.get().uri("/api/v1/pf/vfs/0")).hasStatusOk().bodyJson();
 		vf.extractingPath("$.pendingMask").isEqualTo("0x80000000000000e1");
@@ -49,7 +49,7 @@ class PfControllersTest {
 	void invalidateShouldTakeBit63AsAJsonIntegerOrDecimalString() {
 		invalidate(1, "{\"blockMask\": 18446744073709551615}").extractingPath("$.pendingMask")
 			.isEqualTo("0xffffffffffffffff");
-		invalidate(2, "{\"blockMask\": \"9223372036854775808\"}").extractingPath("$.pendingBlocks").asArray()
+		invalidate(2, "{\"blockMask\": \"9223372036854775808\"}").extractingPath("$.blocks").asArray()
 			.containsExactly(63);
 	}
 
@@ -98,7 +98,7 @@ class PfControllersTest {
 		assertThat(put(path, "W/\"1\"")).hasStatus(412);
 		assertThat(put(path, "\"7\", \"1\"")).hasStatusOk().hasHeader(HttpHeaders.ETAG, "\"2\"");
 		assertThat(put(path, "*")).hasStatusOk();
-		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/2")).bodyJson().extractingPath("$.blocks[0].version").isEqualTo(3);
+		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/2")).bodyJson().extractingPath("$.writtenBlocks[0].version").isEqualTo(3);
 	}
 
 	private MvcTestResult put(String path, String ifMatch) {

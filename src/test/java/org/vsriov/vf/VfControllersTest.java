@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.vsriov.TestAdapterConfiguration;
+import org.vsriov.web.TestAdapterConfiguration;
 import org.vsriov.adapter.BlockMask;
 import org.vsriov.adapter.VirtualAdapter;
 
@@ -110,7 +110,7 @@ class VfControllersTest {
 			.extractingPath("$.hex").isEqualTo("3300");
 		var vf = assertThat(this.mvc.get().uri("/api/v1/pf/vfs/3")).bodyJson();
 		vf.extractingPath("$.writeLogSize").isEqualTo(2);
-		vf.extractingPath("$.blocks[0].updatedBy").isEqualTo("VF");
+		vf.extractingPath("$.writtenBlocks[0].updatedBy").isEqualTo("VF");
 	}
 
 	@Test

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.vsriov.TestAdapterConfiguration;
 import org.vsriov.adapter.BlockMask;
 import org.vsriov.adapter.Cursor;
 import org.vsriov.adapter.Role;
@@ -108,6 +107,8 @@ class BadInputTest {
 				bad("POST", "/api/v1/pf/invalidations", JSON, "{\"blockMask\": \"0\"}", 400, "invalid-block-mask"),
 				bad("POST", INVALIDATE, JSON, "{\"blockMask\": \"0x1\", \"vfId\": 1}", 400, "malformed-request"),
 				bad("POST", INVALIDATE, JSON, "", 400, "malformed-request"),
+				bad("POST", INVALIDATE, JSON, "{\"blockMask\": \"0x1\", \"blockMask\": \"0x2\"}", 400,
+						"malformed-request"),
 				bad("POST", INVALIDATE, "text/plain", "0x1", 415, "unsupported-media-type"),
 				bad("DELETE", INVALIDATE, null, null, 405, "method-not-allowed"),
 				// long poll

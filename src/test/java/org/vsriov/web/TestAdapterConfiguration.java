@@ -1,10 +1,9 @@
-package org.vsriov;
+package org.vsriov.web;
 
 import java.time.Clock;
 
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.adapter.VsriovProperties;
-import org.vsriov.web.StrictJson;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
