@@ -6,14 +6,14 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * How long a long poll may wait: {@code 500ms}, {@code 30s}, {@code 2m}, ISO-8601 {@code PT30S}, or
- * a bare number of seconds; {@code 0} answers at once.
+ * How long a long poll may wait: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, ISO-8601
+ * {@code PT30S}, or a bare number of seconds; {@code 0} answers at once.
  *
  * @param duration the wait, 0 up to the configured maximum
  */
 public record PollTimeout(Duration duration) {
 
-	private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,9})(ms|s|m)?");
+	private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,12})(ms|s|m|h)?");
 
 	public PollTimeout {
 		if (duration.isNegative()) {
@@ -32,11 +32,11 @@ public record PollTimeout(Duration duration) {
 		Duration duration = read(text.strip());
 		if (duration == null || duration.isNegative()) {
 			throw new AdapterException(Fault.INVALID_TIMEOUT,
-					"timeout must be like 500ms, 30s, 2m, PT30S or a number of seconds", Map.of("timeout", text));
+					"timeout must be like 500ms, 30s, 2m, 1h, PT30S or a number of seconds", Map.of("timeout", text));
 		}
 		if (duration.compareTo(settings.maxTimeout()) > 0) {
-			throw new AdapterException(Fault.INVALID_TIMEOUT, "timeout " + text + " is over the maximum "
-					+ settings.maxTimeout() + " (vsriov.poll.max-timeout)", Map.of("timeout", text));
+			throw new AdapterException(Fault.INVALID_TIMEOUT, "timeout " + text + " is over the maximum of "
+					+ settings.maxTimeout().toSeconds() + "s (vsriov.poll.max-timeout)", Map.of("timeout", text));
 		}
 		return new PollTimeout(duration);
 	}
@@ -53,6 +53,7 @@ public record PollTimeout(Duration duration) {
 			return switch (unit) {
 				case "ms" -> Duration.ofMillis(amount);
 				case "m" -> Duration.ofMinutes(amount);
+				case "h" -> Duration.ofHours(amount);
 				default -> Duration.ofSeconds(amount);
 			};
 		}

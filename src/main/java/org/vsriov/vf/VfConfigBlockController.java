@@ -34,7 +34,7 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	private static final String WRITE_DESCRIPTION = "NdisMWriteConfigBlock, which NDIS turns into OID_SRIOV_WRITE_VF_CONFIG_BLOCK to the PF. "
 			+ "n bytes replace the block: bytes 0..n-1 are the data, the rest reads as zeros. Every "
 			+ "write is also appended, in order, to the VF's block-write log for the PF. With "
-			+ "`If-Match`, only if the block is still at that version."
+			+ "`If-Match`, only if the block is still at that version; with `If-None-Match: *`, only if it was never written."
 			+ " The body is raw bytes (`application/octet-stream`) or JSON `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.";
 
 	VfConfigBlockController(VirtualAdapter adapter) {
@@ -64,12 +64,13 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
-	@ApiResponse(responseCode = "412", description = "If-Match no longer matches the block's version")
+	@ApiResponse(responseCode = "412", description = "If-Match no longer matches, or If-None-Match matches, the block's version")
 	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
 	ResponseEntity<BlockView> writeRaw(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestBody(required = false) byte[] data,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		return writeBlock(vfId, blockId, data, ifMatch);
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+		return writeBlock(vfId, blockId, data, ifMatch, ifNoneMatch);
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -77,12 +78,13 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	@ApiResponse(responseCode = "200", description = "The block as written")
 	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
-	@ApiResponse(responseCode = "412", description = "If-Match no longer matches the block's version")
+	@ApiResponse(responseCode = "412", description = "If-Match no longer matches, or If-None-Match matches, the block's version")
 	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
 	ResponseEntity<BlockView> writeJson(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestBody BlockData data,
-			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		return writeBlock(vfId, blockId, data.bytes(), ifMatch);
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+		return writeBlock(vfId, blockId, data.bytes(), ifMatch, ifNoneMatch);
 	}
 
 }

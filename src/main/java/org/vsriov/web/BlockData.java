@@ -27,7 +27,15 @@ public record BlockData(@Schema(example = "0100ff") String hex, @Schema(example 
 			throw new AdapterException(Fault.INVALID_BLOCK_DATA, "give the block data as exactly one of hex or base64");
 		}
 		try {
-			return (this.hex != null) ? HexFormat.of().parseHex(this.hex) : Base64.getDecoder().decode(this.base64);
+			if (this.hex != null) {
+				return HexFormat.of().parseHex(this.hex);
+			}
+			// Java's decoder takes a missing "=" and drops the odd bits: a mistyped value would then write
+			// fewer bytes without a word. Padding is required instead.
+			if (this.base64.length() % 4 != 0) {
+				throw new IllegalArgumentException("not padded");
+			}
+			return Base64.getDecoder().decode(this.base64);
 		}
 		catch (IllegalArgumentException ex) {
 			String field = (this.hex != null) ? "hex" : "base64";

@@ -38,9 +38,10 @@ public abstract class ConfigBlockEndpoint {
 	}
 
 	/** Replaces the block's content; a null body is an empty write, refused as such. */
-	protected ResponseEntity<BlockView> writeBlock(int vfId, int blockId, byte[] data, String ifMatch) {
+	protected ResponseEntity<BlockView> writeBlock(int vfId, int blockId, byte[] data, String ifMatch,
+			String ifNoneMatch) {
 		ConfigBlock block = this.adapter.write(vfId, blockId, (data != null) ? data : new byte[0], this.role,
-				EntityTags.ifMatch(ifMatch));
+				EntityTags.preconditions(ifMatch, ifNoneMatch));
 		return ResponseEntity.ok()
 			.eTag(EntityTags.of(block.version()))
 			.body(BlockView.of(block, this.adapter.properties().blockSize()));

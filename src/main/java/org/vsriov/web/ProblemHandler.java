@@ -13,9 +13,11 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -56,7 +58,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			case "length" -> ProblemType.INVALID_LENGTH;
 			default -> ProblemType.MALFORMED_REQUEST;
 		};
-		ProblemDetail problem = kind.problem(name + " must be a decimal integer");
+		ProblemDetail problem = kind.problem(name + " must be a decimal integer in range (see the API's limits)");
 		problem.setProperty(String.valueOf(name), String.valueOf(ex.getValue()));
 		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
 	}
@@ -69,10 +71,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			return handleExceptionInternal(ex, problem, headers, ProblemType.BODY_TOO_LARGE.status(), request);
 		}
 		ProblemDetail problem = ProblemType.MALFORMED_REQUEST.problem(unreadable(ex));
-		List<Map<String, String>> errors = fieldErrors(ex);
+		List<Map<String, String>> errors = (causedBy(ex, StreamReadException.class) != null) ? List.of()
+				: fieldErrors(ex);
 		if (!errors.isEmpty()) {
 			problem.setProperty("errors", errors);
 		}
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = ProblemType.UNSUPPORTED_MEDIA_TYPE.problem("Content-Type " + ex.getContentType()
+				+ " is not taken here; send the body with Content-Type " + MediaType.toString(ex.getSupportedMediaTypes()));
+		headers.setAccept(ex.getSupportedMediaTypes());
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 
@@ -85,7 +97,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			ProblemType kind = ProblemType.forStatus(statusCode.value());
 			kind.dress(problem);
 			if (kind == ProblemType.NOT_FOUND) {
-				problem.setDetail("no resource at this path; the API is under /api/v1, see /swagger-ui.html");
+				problem.setDetail("no resource at this path (no trailing slash); every operation is listed at /swagger-ui.html");
 			}
 		}
 		return super.createResponseEntity(body, headers, statusCode, request);
@@ -105,7 +117,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (jackson != null && !jackson.getPath().isEmpty()) {
 			return "field '" + path(jackson) + "' has the wrong type or value";
 		}
-		return "request body is missing or cannot be read";
+		return "request body is missing or is not a JSON object";
 	}
 
 	private static List<Map<String, String>> fieldErrors(HttpMessageNotReadableException ex) {

@@ -22,12 +22,25 @@ class PollTimeoutTest {
 	}
 
 	@Test
+	void hoursShouldBeAcceptedUpToAnHourLongMaximum() {
+		var settings = new VsriovProperties.Poll(Duration.ofSeconds(30), Duration.ofHours(1), 16);
+		assertThat(PollTimeout.parse("1h", settings).duration()).isEqualTo(Duration.ofHours(1));
+	}
+
+	@Test
+	void overTheMaximumShouldSaySo() {
+		assertThatExceptionOfType(AdapterException.class).isThrownBy(() -> PollTimeout.parse("2147483648", this.settings))
+			.withMessageContaining("over the maximum of 300s");
+	}
+
+	@Test
 	void absentTimeoutShouldMeanTheDefault() {
 		assertThat(PollTimeout.parse(null, this.settings).duration()).isEqualTo(Duration.ofSeconds(30));
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "-1", "1.5", "abc", "10h", "", "5m1s", "PT-1S", "P", "301", "PT6M", "1e3" })
+	@ValueSource(strings = { "-1", "1.5", "abc", "10d", "", "5m1s", "PT-1S", "P", "301", "PT6M", "1e3",
+			"2147483648", "9999999999999" })
 	void parseShouldRefuseMalformedNegativeAndOverMaximum(String text) {
 		assertThatExceptionOfType(AdapterException.class).isThrownBy(() -> PollTimeout.parse(text, this.settings))
 			.satisfies((ex) -> assertThat(ex.fault()).isEqualTo(Fault.INVALID_TIMEOUT));

@@ -98,6 +98,10 @@ class PfControllersTest {
 		assertThat(put(path, "W/\"1\"")).hasStatus(412);
 		assertThat(put(path, "\"7\", \"1\"")).hasStatusOk().hasHeader(HttpHeaders.ETAG, "\"2\"");
 		assertThat(put(path, "*")).hasStatusOk();
+		assertThat(this.mvc.put().uri("/api/v1/pf/vfs/2/config-blocks/10").contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.header(HttpHeaders.IF_NONE_MATCH, "*").content(new byte[] { 1 })).hasStatusOk();
+		assertThat(this.mvc.put().uri("/api/v1/pf/vfs/2/config-blocks/10").contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.header(HttpHeaders.IF_NONE_MATCH, "*").content(new byte[] { 2 })).hasStatus(412);
 		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/2")).bodyJson().extractingPath("$.writtenBlocks[0].version").isEqualTo(3);
 	}
 

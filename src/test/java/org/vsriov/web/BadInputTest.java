@@ -76,6 +76,8 @@ class BadInputTest {
 				bad("PUT", BLOCK, JSON, "{\"hex\": \"0g\"}", 400, "invalid-block-data"),
 				bad("PUT", BLOCK, JSON, "{\"hex\": \"012\"}", 400, "invalid-block-data"),
 				bad("PUT", BLOCK, JSON, "{\"base64\": \"**==\"}", 400, "invalid-block-data"),
+				bad("PUT", BLOCK, JSON, "{\"base64\": \"AQL\"}", 400, "invalid-block-data"),
+				bad("PUT", BLOCK, JSON, "[]", 400, "malformed-request"),
 				bad("PUT", BLOCK, JSON, "{\"hex\": \"01\", \"base64\": \"AQ==\"}", 400, "invalid-block-data"),
 				bad("PUT", BLOCK, JSON, "{}", 400, "invalid-block-data"),
 				bad("PUT", BLOCK, JSON, "{\"hex\": 1234}", 400, "malformed-request"),
@@ -193,6 +195,22 @@ class BadInputTest {
 	static Stream<Arguments> badPreconditions() {
 		return Stream.of(arguments("\"999\"", 412, "version-mismatch"), arguments("W/\"1\"", 412, "version-mismatch"),
 				arguments("1", 400, "malformed-request"));
+	}
+
+	@ParameterizedTest(name = "If-None-Match {0}")
+	@MethodSource("badNoneMatches")
+	void writeWithAFailingIfNoneMatchShouldChangeNothing(String ifNoneMatch, int status, String slug) throws Exception {
+		String current = "\"" + this.adapter.read(0, 5, Role.PF).version() + "\"";
+		String header = ifNoneMatch.replace("CURRENT", current);
+		String before = snapshot();
+		assertProblem(this.mvc.put().uri(BLOCK).contentType(RAW).header("If-None-Match", header)
+			.content(new byte[] { 9 }).exchange(), status, slug);
+		assertThat(snapshot()).isEqualTo(before);
+	}
+
+	static Stream<Arguments> badNoneMatches() {
+		return Stream.of(arguments("*", 412, "version-mismatch"), arguments("CURRENT", 412, "version-mismatch"),
+				arguments("\"999\", W/CURRENT", 412, "version-mismatch"), arguments("x", 400, "malformed-request"));
 	}
 
 	private void assertProblem(MvcTestResult result, int status, String slug) {
