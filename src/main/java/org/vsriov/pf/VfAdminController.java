@@ -31,7 +31,8 @@ class VfAdminController {
 	@Operation(summary = "VF state",
 			description = "The VF's pending mask (every bit invalidated since it last acknowledged), its current "
 					+ "invalidation cursor, its parked polls, the blocks written in this life, and the size of "
-					+ "its block-write log.")
+					+ "its block-write log. The cursor is for watching: a VF that polls with it as `after` "
+					+ "acknowledges every pending bit, delivered or not. A VF uses the cursors of its own answers.")
 	@ApiResponse(responseCode = "200", description = "The VF")
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, or outside 0..totalVfs-1")
 	@ApiResponse(responseCode = "404", description = "VF not allocated")

@@ -10,7 +10,8 @@ import org.vsriov.adapter.VfState;
  * @param vfId the VF
  * @param pendingMask every bit invalidated and not yet acknowledged by the VF
  * @param blocks the pending mask's bits as block ids
- * @param cursor the VF's current invalidation cursor
+ * @param cursor the VF's current invalidation cursor, for watching; a VF that polls with it as
+ *     {@code after} acknowledges everything pending, delivered or not
  * @param waiters invalidation polls parked right now
  * @param writtenBlocks the blocks written in this life, with versions and last writer
  * @param writeLogSize VF writes retained in the block-write log
