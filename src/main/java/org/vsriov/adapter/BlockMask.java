@@ -80,14 +80,6 @@ public record BlockMask(long bits) {
 		return new BlockMask(bits);
 	}
 
-	public boolean isEmpty() {
-		return this.bits == 0;
-	}
-
-	public BlockMask or(BlockMask other) {
-		return new BlockMask(this.bits | other.bits);
-	}
-
 	/** The highest block this mask names, or -1 for the empty mask. */
 	public int highestBlock() {
 		return WIDTH - 1 - Long.numberOfLeadingZeros(this.bits);

@@ -69,12 +69,9 @@ public class VirtualAdapter implements AutoCloseable {
 	public List<VfState> invalidateAll(BlockMask mask) {
 		checkInvalidatable(mask);
 		var states = new ArrayList<VfState>();
-		for (int id = 0; id < this.vfs.length(); id++) {
-			VirtualFunction vf = this.vfs.get(id);
-			if (vf != null) {
-				vf.invalidations().invalidate(mask);
-				states.add(vf.state());
-			}
+		for (VirtualFunction vf : allocated()) {
+			vf.invalidations().invalidate(mask);
+			states.add(vf.state());
 		}
 		return states;
 	}
@@ -141,14 +138,7 @@ public class VirtualAdapter implements AutoCloseable {
 
 	/** Every allocated VF, in id order. */
 	public List<VfState> states() {
-		var states = new ArrayList<VfState>();
-		for (int id = 0; id < this.vfs.length(); id++) {
-			VirtualFunction vf = this.vfs.get(id);
-			if (vf != null) {
-				states.add(vf.state());
-			}
-		}
-		return states;
+		return allocated().stream().map(VirtualFunction::state).toList();
 	}
 
 	/**
@@ -158,13 +148,19 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		allocated().forEach((vf) -> vf.invalidations().release());
+		this.timer.shutdownNow();
+	}
+
+	private List<VirtualFunction> allocated() {
+		var allocated = new ArrayList<VirtualFunction>();
 		for (int id = 0; id < this.vfs.length(); id++) {
 			VirtualFunction vf = this.vfs.get(id);
 			if (vf != null) {
-				vf.invalidations().release();
+				allocated.add(vf);
 			}
 		}
-		this.timer.shutdownNow();
+		return allocated;
 	}
 
 	private VirtualFunction newLife(int id) {

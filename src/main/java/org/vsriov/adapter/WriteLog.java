@@ -20,11 +20,6 @@ final class WriteLog {
 		this.appended++;
 	}
 
-	/** Writes appended in this life: the position a cursor taken now would hold. */
-	long appended() {
-		return this.appended;
-	}
-
 	/** Writes still retained. */
 	int size() {
 		return (int) Math.min(this.appended, this.ring.length);

@@ -1,6 +1,5 @@
 package org.vsriov.web;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -125,11 +124,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (jackson == null || jackson.getPath().isEmpty()) {
 			return List.of();
 		}
-		var errors = new ArrayList<Map<String, String>>();
 		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field"
 				: "wrong type or value";
-		errors.add(Map.of("field", path(jackson), "message", message));
-		return errors;
+		return List.of(Map.of("field", path(jackson), "message", message));
 	}
 
 	private static String path(JacksonException ex) {
