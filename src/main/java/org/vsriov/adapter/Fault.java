@@ -34,6 +34,10 @@ public enum Fault {
 	VERSION_MISMATCH,
 	/** One more waiting poll than the VF allows. */
 	TOO_MANY_WAITERS,
+	/** An allocation of a VF that is allocated already. */
+	VF_ALLOCATED,
+	/** An allocation while every VF is allocated. */
+	NO_FREE_VF,
 	/** The VF was freed while the request waited (OID_NIC_SWITCH_FREE_VF). */
 	VF_GONE,
 	/** The VF was reset while the request waited (OID_SRIOV_RESET_VF). */

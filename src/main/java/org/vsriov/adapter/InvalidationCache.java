@@ -31,8 +31,6 @@ final class InvalidationCache {
 
 	private final WaitingPolls<BlockMask> waiting;
 
-	private boolean released;
-
 	InvalidationCache(int vfId, long life, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
 		this.vfId = vfId;
 		this.life = life;
@@ -40,11 +38,18 @@ final class InvalidationCache {
 		this.waiting = new WaitingPolls<>(this, vfId, maxWaiters, timer, stats, this::cursor);
 	}
 
-	/** ORs the mask in and wakes every parked poll; returns the pending mask after. */
+	/**
+	 * ORs the mask in and wakes every parked poll.
+	 * @return the pending mask after, or null if this life has ended: the invalidation belongs to the
+	 *     VF's next life, if any
+	 */
 	BlockMask invalidate(BlockMask mask) {
 		List<Runnable> wakeUps;
 		BlockMask pending;
 		synchronized (this) {
+			if (this.waiting.ended() != null) {
+				return null;
+			}
 			this.position++;
 			for (int block : mask.blocks()) {
 				this.lastSet[block] = this.position;
@@ -62,19 +67,23 @@ final class InvalidationCache {
 	 * Answers a poll at once when there is news after its cursor, else parks it. With a cursor, the
 	 * poll first acknowledges everything up to it; without one (the plain IOCTL) it takes the pending
 	 * mask and acknowledges it on delivery.
-	 * After {@link #release()} (the service is stopping) a poll answers at once instead of parking.
+	 * After {@link #release()} (the service is stopping) a poll answers at once instead of parking;
+	 * after {@link #end} (free or reset) it is answered with the fault, acknowledging nothing.
 	 * @param after a cursor of this VF life and stream (checked by the caller), or null
 	 */
 	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<BlockMask>> callback) {
 		PollOutcome<BlockMask> outcome;
 		synchronized (this) {
+			if (this.waiting.ended() != null) {
+				return Waiter.answered(callback, new PollOutcome.Ended<>(this.waiting.ended(), this.vfId));
+			}
 			if (after != null && after.position() > this.position) {
 				throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of VF " + this.vfId,
 						Map.of("vfId", this.vfId, "cursor", after.encode()));
 			}
 			long news = bitsAfter((after != null) ? after.position() : this.acknowledged);
 			Waiter<BlockMask> parked = null;
-			if (news == 0 && !timeout.isZero() && !this.released) {
+			if (news == 0) {
 				// Parked under the same lock that invalidate() takes: no invalidation can slip in
 				// between the check above and the park, so no wake-up is lost. A poll over the cap
 				// throws here, before the acknowledgement below.
@@ -93,21 +102,26 @@ final class InvalidationCache {
 
 	/**
 	 * Ends every parked poll as timed out and keeps new ones from parking: the service is stopping.
-	 * The flag is set under the lock that poll() checks it under, so no poll can park after this.
+	 * Done under the lock that poll() parks under, so no poll can park after this.
+	 * @return the completions, to run outside every lock
 	 */
-	void release() {
-		List<Runnable> wakeUps;
-		synchronized (this) {
-			this.released = true;
-			wakeUps = this.waiting.drain((waiter) -> new PollOutcome.TimedOut<>(cursor()));
-		}
-		wakeUps.forEach(Runnable::run);
+	synchronized List<Runnable> release() {
+		return this.waiting.release();
+	}
+
+	/**
+	 * Ends this life's invalidation stream (free or reset): parked polls end with the fault, later ones
+	 * get it at once, and invalidations are refused so that they find the next life.
+	 * @return the completions, to run outside every lock
+	 */
+	synchronized List<Runnable> end(Fault fault) {
+		return this.waiting.end(fault);
 	}
 
 	/** The VF's state, the cache's part read in one go so that mask, cursor and waiters agree. */
-	synchronized VfState state(List<VfState.WrittenBlock> writtenBlocks, int writeLogSize) {
+	synchronized VfState state(List<VfState.WrittenBlock> writtenBlocks, int writeLogSize, int writeWaiters) {
 		return new VfState(this.vfId, new BlockMask(bitsAfter(this.acknowledged)), cursor(), this.waiting.size(),
-				writtenBlocks, writeLogSize);
+				writtenBlocks, writeLogSize, writeWaiters);
 	}
 
 	synchronized Cursor cursor() {

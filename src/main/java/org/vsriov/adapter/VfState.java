@@ -11,9 +11,10 @@ import java.util.List;
  * @param waiters invalidation polls parked right now
  * @param writtenBlocks the blocks written in this life, by id
  * @param writeLogSize VF writes retained in the log
+ * @param writeWaiters block-write polls (the PF's) parked right now
  */
 public record VfState(int vfId, BlockMask pendingMask, Cursor cursor, int waiters, List<WrittenBlock> writtenBlocks,
-		int writeLogSize) {
+		int writeLogSize, int writeWaiters) {
 
 	/**
 	 * A block that has been written.

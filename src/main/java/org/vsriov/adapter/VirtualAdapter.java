@@ -11,12 +11,22 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The virtual SR-IOV adapter: one PF and its VFs, as the virtualization stack sees them. Checks ids
  * and sizes, then hands each call to the VF it concerns; everything it refuses, it refuses before
  * changing anything.
+ *
+ * <p>Each VF id has a slot holding the VF's current life, or null when it is not allocated. A slot
+ * changes only by allocation (null to a life) or under the lock of the life it holds, as that life
+ * ends ({@link VirtualFunction#end}). A call that reaches a life that has just ended looks in the
+ * slot again, and so lands in the next life or answers 404: it never counts in a life that is gone.
  */
 public class VirtualAdapter implements AutoCloseable {
+
+	private static final Logger LOG = LoggerFactory.getLogger(VirtualAdapter.class);
 
 	private final VsriovProperties properties;
 
@@ -33,6 +43,8 @@ public class VirtualAdapter implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor timer;
 
+	private volatile boolean closed;
+
 	public VirtualAdapter(VsriovProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -44,7 +56,7 @@ public class VirtualAdapter implements AutoCloseable {
 		});
 		this.timer.setRemoveOnCancelPolicy(true);
 		for (int id = 0; id < properties.initialVfs(); id++) {
-			this.vfs.set(id, newLife(id));
+			this.vfs.set(id, newLife(id, null));
 		}
 	}
 
@@ -62,7 +74,12 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public BlockMask invalidate(int vfId, BlockMask mask) {
 		checkInvalidatable(mask);
-		return vf(vfId).invalidations().invalidate(mask);
+		BlockMask pending;
+		do {
+			pending = vf(vfId).invalidations().invalidate(mask);
+		}
+		while (pending == null);
+		return pending;
 	}
 
 	/** Invalidates every allocated VF (the VF index 0xFFFF form), in VF id order. */
@@ -70,8 +87,13 @@ public class VirtualAdapter implements AutoCloseable {
 		checkInvalidatable(mask);
 		var states = new ArrayList<VfState>();
 		for (VirtualFunction vf : allocated()) {
-			vf.invalidations().invalidate(mask);
-			states.add(vf.state());
+			// A life that ended meanwhile passes the invalidation on to the next one, if any.
+			while (vf != null && vf.invalidations().invalidate(mask) == null) {
+				vf = this.vfs.get(vf.id());
+			}
+			if (vf != null) {
+				states.add(vf.state());
+			}
 		}
 		return states;
 	}
@@ -126,10 +148,85 @@ public class VirtualAdapter implements AutoCloseable {
 							+ this.properties.blockSize(),
 					Map.of("vfId", vfId, "blockId", blockId, "length", data.length));
 		}
-		ConfigBlock block = vf.write(blockId, data, this.properties.blockSize(), writer, ifVersion,
-				this.versions::incrementAndGet, this.clock.instant());
+		ConfigBlock block;
+		while ((block = vf.write(blockId, data, this.properties.blockSize(), writer, ifVersion,
+				this.versions::incrementAndGet, this.clock.instant())) == null) {
+			vf = vf(vfId);
+		}
 		this.stats.wrote(writer);
 		return block;
+	}
+
+	/**
+	 * The PF's wait for VF writes (OID_SRIOV_WRITE_VF_CONFIG_BLOCK requests): the callback gets every
+	 * write after the cursor, oldest first, at once or when the next one comes.
+	 * @param after the cursor of the PF's last answer, or null for every write still retained
+	 */
+	public Waiter<List<BlockWrite>> pollBlockWrites(int vfId, String after, PollTimeout timeout,
+			Consumer<PollOutcome<List<BlockWrite>>> callback) {
+		VirtualFunction vf = vf(vfId);
+		Cursor cursor = (after != null) ? vf.check(Cursor.parse(after), Cursor.Stream.BLOCK_WRITES) : null;
+		return vf.pollWrites(cursor, timeout, callback);
+	}
+
+	/** The position after the VF's newest write. */
+	public Cursor blockWritesCursor(int vfId) {
+		return vf(vfId).writesCursor();
+	}
+
+	/**
+	 * OID_NIC_SWITCH_ALLOCATE_VF: starts a VF's life with zeroed blocks, an empty log and no pending bits.
+	 * @param vfId the VF to allocate, or null for the lowest free one
+	 * @throws AdapterException {@link Fault#VF_ALLOCATED} if it is allocated already,
+	 *     {@link Fault#NO_FREE_VF} if every VF is
+	 */
+	public VfState allocate(Integer vfId) {
+		if (vfId != null) {
+			checkVfId(vfId);
+			VfState state = tryAllocate(vfId);
+			if (state == null) {
+				throw new AdapterException(Fault.VF_ALLOCATED, "VF " + vfId + " is allocated already; free it first",
+						Map.of("vfId", vfId));
+			}
+			return state;
+		}
+		for (int id = 0; id < this.vfs.length(); id++) {
+			VfState state = (this.vfs.get(id) == null) ? tryAllocate(id) : null;
+			if (state != null) {
+				return state;
+			}
+		}
+		throw new AdapterException(Fault.NO_FREE_VF,
+				"all " + this.vfs.length() + " VFs are allocated (vsriov.total-vfs); free one first", Map.of());
+	}
+
+	/**
+	 * OID_NIC_SWITCH_FREE_VF: ends the VF's life. Its parked polls end with {@link Fault#VF_GONE}, and
+	 * it is not found until it is allocated again.
+	 */
+	public void free(int vfId) {
+		int ended;
+		do {
+			VirtualFunction life = vf(vfId);
+			ended = life.end(Fault.VF_GONE, (blocks) -> install(vfId, life, null));
+		}
+		while (ended < 0);
+		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
+	}
+
+	/**
+	 * OID_SRIOV_RESET_VF, a function-level reset: the VF starts a new life with the same block contents
+	 * but no pending bits and an empty write log, so every earlier cursor is stale. Its parked polls end
+	 * with {@link Fault#VF_RESET}.
+	 */
+	public void reset(int vfId) {
+		int ended;
+		do {
+			VirtualFunction life = vf(vfId);
+			ended = life.end(Fault.VF_RESET, (blocks) -> install(vfId, life, newLife(vfId, blocks)));
+		}
+		while (ended < 0);
+		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
 	}
 
 	public VfState state(int vfId) {
@@ -148,7 +245,9 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		allocated().forEach((vf) -> vf.invalidations().release());
+		// Set before the VFs are released: a life installed meanwhile either is among them or sees the flag.
+		this.closed = true;
+		allocated().forEach(VirtualFunction::release);
 		this.timer.shutdownNow();
 	}
 
@@ -163,19 +262,51 @@ public class VirtualAdapter implements AutoCloseable {
 		return allocated;
 	}
 
-	private VirtualFunction newLife(int id) {
-		long life = this.lives.nextLong();
-		var cache = new InvalidationCache(id, life, this.properties.poll().maxWaitersPerVf(), this.timer, this.stats);
-		return new VirtualFunction(id, life, this.properties.blockCount(), this.properties.writeLogRetention(),
-				cache);
+	/**
+	 * Puts a life in a VF's slot if the slot still holds {@code expected}. Frees and resets call this
+	 * under the lock of the expected life, and allocation expects an empty slot, so only a racing
+	 * allocation can find the slot changed.
+	 */
+	private boolean install(int id, VirtualFunction expected, VirtualFunction next) {
+		if (!this.vfs.compareAndSet(id, expected, next)) {
+			return false;
+		}
+		if (next != null && this.closed) {
+			next.release();
+		}
+		return true;
 	}
 
-	private VirtualFunction vf(int vfId) {
+	/** Allocates a VF if its slot is empty; returns the new life's state, or null if it was not. */
+	private VfState tryAllocate(int vfId) {
+		VirtualFunction life = newLife(vfId, null);
+		if (!install(vfId, null, life)) {
+			return null;
+		}
+		LOG.info("VF {} allocated", vfId);
+		return life.state();
+	}
+
+	/** A new life of a VF, starting with the given blocks or, if null, none written. */
+	private VirtualFunction newLife(int id, ConfigBlock[] blocks) {
+		long life = this.lives.nextLong();
+		int maxWaiters = this.properties.poll().maxWaitersPerVf();
+		var cache = new InvalidationCache(id, life, maxWaiters, this.timer, this.stats);
+		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), maxWaiters, this.timer, this.stats);
+		return new VirtualFunction(id, life, (blocks != null) ? blocks : new ConfigBlock[this.properties.blockCount()],
+				cache, writes);
+	}
+
+	private void checkVfId(int vfId) {
 		if (vfId < 0 || vfId >= this.vfs.length()) {
 			throw new AdapterException(Fault.INVALID_VF_ID,
 					"vfId must be 0 to " + (this.vfs.length() - 1) + " (vsriov.total-vfs is " + this.vfs.length() + ")",
 					Map.of("vfId", vfId));
 		}
+	}
+
+	private VirtualFunction vf(int vfId) {
+		checkVfId(vfId);
 		VirtualFunction vf = this.vfs.get(vfId);
 		if (vf == null) {
 			throw new AdapterException(Fault.VF_NOT_FOUND, "VF " + vfId + " is not allocated", Map.of("vfId", vfId));

@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 /**
  * One life of one VF, from allocation to free or reset: its config blocks, the log of what the VF
- * wrote to them, and its invalidation cache. Block writes and log appends share this object's lock.
+ * wrote to them, and its invalidation cache. Block writes, log appends and the end of the life share
+ * this object's lock; the log and the cache each have their own lock inside it.
  */
 final class VirtualFunction {
 
@@ -19,17 +21,22 @@ final class VirtualFunction {
 
 	private final InvalidationCache invalidations;
 
+	private final WriteLog writes;
+
 	// Guarded by this.
 	private final ConfigBlock[] blocks;
 
-	private final WriteLog writes;
+	private Fault ended;
 
-	VirtualFunction(int id, long life, int blockCount, int writeLogRetention, InvalidationCache invalidations) {
+	/**
+	 * @param blocks the blocks to start with: none written (allocation), or the last life's (reset)
+	 */
+	VirtualFunction(int id, long life, ConfigBlock[] blocks, InvalidationCache invalidations, WriteLog writes) {
 		this.id = id;
 		this.life = life;
+		this.blocks = blocks;
 		this.invalidations = invalidations;
-		this.blocks = new ConfigBlock[blockCount];
-		this.writes = new WriteLog(writeLogRetention);
+		this.writes = writes;
 	}
 
 	int id() {
@@ -46,26 +53,73 @@ final class VirtualFunction {
 	}
 
 	/**
-	 * Replaces a block's content if its version passes the precondition; a VF write is also logged.
+	 * Replaces a block's content if its version passes the precondition; a VF write is also logged,
+	 * and the PF's parked block-write polls get it.
+	 * @return the block as written, or null if this life has ended: the write belongs to the VF's next
+	 *     life, if any
 	 * @throws AdapterException {@link Fault#VERSION_MISMATCH} if the precondition fails
 	 */
-	synchronized ConfigBlock write(int blockId, byte[] data, int blockSize, Role writer, LongPredicate ifVersion,
+	ConfigBlock write(int blockId, byte[] data, int blockSize, Role writer, LongPredicate ifVersion,
 			LongSupplier versions, Instant now) {
-		long current = read(blockId, blockSize).version();
-		if (!ifVersion.test(current)) {
-			throw new AdapterException(Fault.VERSION_MISMATCH,
-					"block " + blockId + " of VF " + this.id + " is at version " + current
-							+ "; read it again and retry with its ETag",
-					Map.of("vfId", this.id, "blockId", blockId, "version", current));
+		ConfigBlock block;
+		List<Runnable> wakeUps = List.of();
+		synchronized (this) {
+			if (this.ended != null) {
+				return null;
+			}
+			long current = read(blockId, blockSize).version();
+			if (!ifVersion.test(current)) {
+				throw new AdapterException(Fault.VERSION_MISMATCH,
+						"block " + blockId + " of VF " + this.id + " is at version " + current
+								+ "; read it again and retry with its ETag",
+						Map.of("vfId", this.id, "blockId", blockId, "version", current));
+			}
+			// Drawn under the lock, after the check: a refused write uses up no version, and the log's
+			// order is the order of the versions.
+			block = new ConfigBlock(this.id, blockId, data, blockSize, versions.getAsLong(), writer, now);
+			this.blocks[blockId] = block;
+			if (writer == Role.VF) {
+				wakeUps = this.writes.append(new BlockWrite(blockId, data, block.version(), now));
+			}
 		}
-		// Drawn under the lock, after the check: a refused write uses up no version, and the log's order
-		// is the order of the versions.
-		var block = new ConfigBlock(this.id, blockId, data, blockSize, versions.getAsLong(), writer, now);
-		this.blocks[blockId] = block;
-		if (writer == Role.VF) {
-			this.writes.append(new BlockWrite(blockId, data, block.version(), now));
-		}
+		wakeUps.forEach(Runnable::run);
 		return block;
+	}
+
+	/** Waits for VF writes after the cursor (the PF's block-write poll); see {@link WriteLog#poll}. */
+	Waiter<List<BlockWrite>> pollWrites(Cursor after, PollTimeout timeout,
+			Consumer<PollOutcome<List<BlockWrite>>> callback) {
+		return this.writes.poll(after, timeout, callback);
+	}
+
+	Cursor writesCursor() {
+		return this.writes.cursor();
+	}
+
+	/**
+	 * Ends this life, once: a free ({@link Fault#VF_GONE}) or a reset ({@link Fault#VF_RESET}). Under
+	 * this VF's lock, no write is accepted after it and {@code successor} gets the blocks as they are
+	 * (a reset carries them over) to install the next life, or none, in the VF's slot. Installing
+	 * before the lock is released means a write or invalidation refused by this life finds the next
+	 * one at once. Then every parked poll of both streams ends with the fault.
+	 * @return how many parked polls ended, or -1 if this life had already ended (another free or
+	 *     reset won the race)
+	 */
+	int end(Fault fault, Consumer<ConfigBlock[]> successor) {
+		synchronized (this) {
+			if (this.ended != null) {
+				return -1;
+			}
+			this.ended = fault;
+			successor.accept(this.blocks.clone());
+		}
+		return run(this.invalidations.end(fault)) + run(this.writes.end(fault));
+	}
+
+	/** Answers every parked poll of both streams as timed out, and parks no more: the service is stopping. */
+	void release() {
+		run(this.invalidations.release());
+		run(this.writes.release());
 	}
 
 	/**
@@ -90,16 +144,19 @@ final class VirtualFunction {
 
 	VfState state() {
 		List<VfState.WrittenBlock> written = new ArrayList<>();
-		int logged;
 		synchronized (this) {
 			for (ConfigBlock block : this.blocks) {
 				if (block != null) {
 					written.add(new VfState.WrittenBlock(block.blockId(), block.version(), block.updatedBy()));
 				}
 			}
-			logged = this.writes.size();
 		}
-		return this.invalidations.state(written, logged);
+		return this.invalidations.state(written, this.writes.size(), this.writes.waiters());
+	}
+
+	private static int run(List<Runnable> completions) {
+		completions.forEach(Runnable::run);
+		return completions.size();
 	}
 
 }

@@ -3,6 +3,7 @@ package org.vsriov.adapter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -11,9 +12,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The polls parked on one stream of one VF life, with their cap and timeouts. Every method that
- * changes the list runs under {@code lock}, the lock of the state the polls wait on, so that a poll
- * is parked, woken, timed out or withdrawn exactly once; callbacks run after the lock is released.
+ * The polls parked on one stream of one VF life, with their cap and timeouts, and whether polls may
+ * still park at all: not once the service stops (release) or the life ends (free or reset). Every
+ * method runs under {@code lock}, the lock of the state the polls wait on, so that a poll is parked,
+ * woken, timed out, withdrawn or ended exactly once; callbacks run after the lock is released.
  *
  * @param <T> what news the stream carries
  */
@@ -33,6 +35,10 @@ final class WaitingPolls<T> {
 
 	private final List<Waiter<T>> waiting = new ArrayList<>(2);
 
+	private boolean released;
+
+	private Fault ended;
+
 	WaitingPolls(Object lock, int vfId, int max, ScheduledExecutorService timer, AdapterStats stats,
 			Supplier<Cursor> cursor) {
 		this.lock = lock;
@@ -45,10 +51,16 @@ final class WaitingPolls<T> {
 
 	/**
 	 * Parks a poll until {@link #drain} or its timeout, less up to 1/16 so that many polls parked at
-	 * once do not all wake together. Caller holds the lock and has checked there is no news yet.
+	 * once do not all wake together. Caller holds the lock and has checked there is no news yet and
+	 * that the life has not {@link #ended}.
+	 * @return the parked poll, or null if polls no longer park (the service is stopping): the caller
+	 *     answers it at once
 	 * @throws AdapterException {@link Fault#TOO_MANY_WAITERS} over the cap
 	 */
 	Waiter<T> park(long after, boolean acknowledges, PollTimeout timeout, Consumer<PollOutcome<T>> callback) {
+		if (this.released || timeout.isZero()) {
+			return null;
+		}
 		if (this.waiting.size() >= this.max) {
 			throw new AdapterException(Fault.TOO_MANY_WAITERS, "VF " + this.vfId + " already has " + this.max
 					+ " polls waiting (vsriov.poll.max-waiters-per-vf)", Map.of("vfId", this.vfId));
@@ -56,10 +68,41 @@ final class WaitingPolls<T> {
 		var waiter = Waiter.parked(this, callback, after, acknowledges);
 		long nanos = timeout.duration().toNanos();
 		long early = ThreadLocalRandom.current().nextLong(nanos / 16 + 1);
-		waiter.timer(this.timer.schedule(() -> expire(waiter), nanos - early, TimeUnit.NANOSECONDS));
+		try {
+			waiter.timer(this.timer.schedule(() -> expire(waiter), nanos - early, TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// The timer stops only when the service does; a life allocated while it stopped can get here
+			// before its release.
+			this.released = true;
+			return null;
+		}
 		this.waiting.add(waiter);
 		this.stats.parked(1);
 		return waiter;
+	}
+
+	/** How the life ended ({@link Fault#VF_GONE} or {@link Fault#VF_RESET}), or null while it goes on. */
+	Fault ended() {
+		return this.ended;
+	}
+
+	/**
+	 * Answers every parked poll as timed out and parks no more: the service is stopping. Caller holds
+	 * the lock and runs the returned completions after releasing it.
+	 */
+	List<Runnable> release() {
+		this.released = true;
+		return drain((waiter) -> new PollOutcome.TimedOut<>(this.cursor.get()));
+	}
+
+	/**
+	 * Ends every parked poll, and every later one, with the fault that ended the life. Caller holds
+	 * the lock and runs the returned completions after releasing it.
+	 */
+	List<Runnable> end(Fault fault) {
+		this.ended = fault;
+		return drain((waiter) -> new PollOutcome.Ended<>(fault, this.vfId));
 	}
 
 	int size() {

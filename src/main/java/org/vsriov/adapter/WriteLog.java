@@ -1,28 +1,124 @@
 package org.vsriov.adapter;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
 /**
- * The VF's block writes of one life, in order, keeping the newest {@code retention} of them so that a
- * record streamed as several writes to one block reaches the PF whole. Not thread-safe: the owning
- * {@link VirtualFunction} guards it with the lock that also orders the block versions.
+ * The VF's block writes of one life (OID_SRIOV_WRITE_VF_CONFIG_BLOCK requests), in order, and the PF
+ * polls waiting on them. The newest {@code retention} writes are kept, so that a record streamed as
+ * several writes to one block reaches the PF whole as long as the PF keeps up. Reading never consumes.
+ *
+ * <p>Write number n (from 1) is at position n; a cursor at position p asks for the writes after p.
  */
 final class WriteLog {
 
+	private final int vfId;
+
+	private final long life;
+
+	// Guarded by this.
 	private final BlockWrite[] ring;
 
 	private long appended;
 
-	WriteLog(int retention) {
+	private final WaitingPolls<List<BlockWrite>> waiting;
+
+	WriteLog(int vfId, long life, int retention, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
+		this.vfId = vfId;
+		this.life = life;
 		this.ring = new BlockWrite[retention];
+		this.waiting = new WaitingPolls<>(this, vfId, maxWaiters, timer, stats, this::cursor);
 	}
 
-	void append(BlockWrite write) {
+	/**
+	 * Appends a write and hands it to every parked poll. The caller holds the VF's lock, so the log's
+	 * order is the order of the block versions.
+	 * @return the completions, to run outside every lock
+	 */
+	synchronized List<Runnable> append(BlockWrite write) {
 		this.ring[(int) (this.appended % this.ring.length)] = write;
 		this.appended++;
+		// Every parked poll waits beyond an older position, so each has news now, still retained.
+		return this.waiting.drain((waiter) -> new PollOutcome.Delivered<>(after(waiter.after()), cursor()));
+	}
+
+	/**
+	 * Answers at once with the writes after the cursor (without one: every retained write), else parks
+	 * until the next write.
+	 * @param after a cursor of this VF life and stream (checked by the caller), or null
+	 * @throws AdapterException {@link Fault#STALE_CURSOR} if writes after the cursor are no longer
+	 *     retained, {@link Fault#INVALID_CURSOR} if the cursor is ahead of the log
+	 */
+	Waiter<List<BlockWrite>> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<List<BlockWrite>>> callback) {
+		PollOutcome<List<BlockWrite>> outcome;
+		synchronized (this) {
+			if (this.waiting.ended() != null) {
+				return Waiter.answered(callback, new PollOutcome.Ended<>(this.waiting.ended(), this.vfId));
+			}
+			long oldest = this.appended - retained();
+			long from = (after != null) ? after.position() : oldest;
+			if (from > this.appended) {
+				throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of the block-write log of VF "
+						+ this.vfId, Map.of("vfId", this.vfId, "cursor", after.encode()));
+			}
+			if (from < oldest) {
+				throw new AdapterException(Fault.STALE_CURSOR, "the block-write log of VF " + this.vfId + " keeps the "
+						+ this.ring.length + " newest writes, and " + (oldest - from) + " write(s) after this cursor "
+						+ "are gone; re-read the blocks and poll again without a cursor",
+						Map.of("vfId", this.vfId, "cursor", after.encode()));
+			}
+			if (from < this.appended) {
+				outcome = new PollOutcome.Delivered<>(after(from), cursor());
+			}
+			else {
+				// Parked under the lock append() takes: no write slips in between the check and the park.
+				Waiter<List<BlockWrite>> parked = this.waiting.park(from, false, timeout, callback);
+				if (parked != null) {
+					return parked;
+				}
+				outcome = new PollOutcome.TimedOut<>(cursor());
+			}
+		}
+		return Waiter.answered(callback, outcome);
 	}
 
 	/** Writes still retained. */
-	int size() {
+	synchronized int size() {
+		return retained();
+	}
+
+	/** Parked polls. */
+	synchronized int waiters() {
+		return this.waiting.size();
+	}
+
+	synchronized Cursor cursor() {
+		return new Cursor(Cursor.Stream.BLOCK_WRITES, this.vfId, this.life, this.appended);
+	}
+
+	/** Answers every parked poll as timed out and parks no more: the service is stopping. */
+	synchronized List<Runnable> release() {
+		return this.waiting.release();
+	}
+
+	/** Ends this life's log (free or reset): parked and later polls get the fault. */
+	synchronized List<Runnable> end(Fault fault) {
+		return this.waiting.end(fault);
+	}
+
+	private int retained() {
 		return (int) Math.min(this.appended, this.ring.length);
+	}
+
+	private List<BlockWrite> after(long position) {
+		var writes = new ArrayList<BlockWrite>((int) (this.appended - position));
+		for (long n = position; n < this.appended; n++) {
+			writes.add(this.ring[(int) (n % this.ring.length)]);
+		}
+		return writes;
 	}
 
 }

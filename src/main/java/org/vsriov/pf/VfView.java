@@ -15,13 +15,15 @@ import org.vsriov.adapter.VfState;
  * @param waiters invalidation polls parked right now
  * @param writtenBlocks the blocks written in this life, with versions and last writer
  * @param writeLogSize VF writes retained in the block-write log
+ * @param blockWriteWaiters the PF's block-write polls parked right now
  */
 record VfView(int vfId, String pendingMask, List<Integer> blocks, String cursor, int waiters,
-		List<VfState.WrittenBlock> writtenBlocks, int writeLogSize) {
+		List<VfState.WrittenBlock> writtenBlocks, int writeLogSize, int blockWriteWaiters) {
 
 	static VfView of(VfState state) {
 		return new VfView(state.vfId(), state.pendingMask().toHex(), state.pendingMask().blocks(),
-				state.cursor().encode(), state.waiters(), state.writtenBlocks(), state.writeLogSize());
+				state.cursor().encode(), state.waiters(), state.writtenBlocks(), state.writeLogSize(),
+				state.writeWaiters());
 	}
 
 }

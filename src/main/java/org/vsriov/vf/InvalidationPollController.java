@@ -1,6 +1,5 @@
 package org.vsriov.vf;
 
-import java.time.Duration;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -9,13 +8,10 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.BlockMask;
-import org.vsriov.adapter.Cursor;
-import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VirtualAdapter;
-import org.vsriov.adapter.Waiter;
+import org.vsriov.web.LongPoll;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -36,10 +32,7 @@ import org.springframework.web.context.request.async.DeferredResult;
 @Tag(name = "VF")
 class InvalidationPollController {
 
-	static final String CURSOR_HEADER = "Vsriov-Cursor";
-
-	// Only if the adapter's own timer has not answered by then (it always should): a 204, never a 503.
-	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
+	static final String CURSOR_HEADER = LongPoll.CURSOR_HEADER;
 
 	private final VirtualAdapter adapter;
 
@@ -62,7 +55,8 @@ class InvalidationPollController {
 			headers = @Header(name = CURSOR_HEADER, description = "The unchanged cursor"), content = @Content)
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, timeout or cursor")
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
-	@ApiResponse(responseCode = "410", description = "Cursor from an earlier life of the VF (stale-cursor)")
+	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
+			+ "poll waited, or the cursor is from an earlier life of the VF (stale-cursor)")
 	@ApiResponse(responseCode = "429", description = "Too many polls already wait on this VF; see Retry-After")
 	DeferredResult<ResponseEntity<InvalidationDelivery>> poll(HttpMethod method, @PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for the plain IOCTL")
@@ -71,50 +65,13 @@ class InvalidationPollController {
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
 		// Everything that can refuse the request is checked before the adapter is asked: a plain
-		// poll acknowledges what it takes, so a failure after that would lose bits. (HEAD is served by
-		// GET mappings and would take bits that no body carries; the 406 for an Accept without JSON
-		// is decided by the mapping's produces.)
-		if (method == HttpMethod.HEAD) {
-			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
-		}
+		// poll acknowledges what it takes, so a failure after that would lose bits. (The 406 for an
+		// Accept without JSON is decided by the mapping's produces.)
+		LongPoll.refuseHead(method);
 		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
-		var result = new DeferredResult<ResponseEntity<InvalidationDelivery>>(
-				wait.duration().plus(FALLBACK_GRACE).toMillis(), () -> fallbackTimeout(vfId));
-		Waiter<BlockMask> waiter = this.adapter.pollInvalidations(vfId, after, wait,
-				(outcome) -> complete(result, outcome));
-		// A client that goes away, or the fallback timeout, withdraws the poll before it can take bits.
-		result.onTimeout(waiter::cancel);
-		result.onError((ex) -> waiter.cancel());
-		result.onCompletion(waiter::cancel);
-		return result;
-	}
-
-	private ResponseEntity<InvalidationDelivery> fallbackTimeout(int vfId) {
-		try {
-			return timedOut(this.adapter.state(vfId).cursor());
-		}
-		catch (AdapterException ex) {
-			return ResponseEntity.noContent().build();
-		}
-	}
-
-	private static ResponseEntity<InvalidationDelivery> timedOut(Cursor cursor) {
-		return ResponseEntity.noContent().header(CURSOR_HEADER, cursor.encode()).build();
-	}
-
-	private static void complete(DeferredResult<ResponseEntity<InvalidationDelivery>> result,
-			PollOutcome<BlockMask> outcome) {
-		if (outcome instanceof PollOutcome.Delivered<BlockMask> delivered) {
-			result.setResult(ResponseEntity.ok()
-				.header(CURSOR_HEADER, delivered.cursor().encode())
-				.body(InvalidationDelivery.of(delivered.cursor().vfId(), delivered.news(), delivered.cursor().encode())));
-		}
-		else if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut) {
-			result.setResult(timedOut(timedOut.cursor()));
-		}
-		else if (outcome instanceof PollOutcome.Ended<BlockMask> ended) {
-			result.setErrorResult(new AdapterException(ended.fault(), "VF " + ended.vfId() + " ended while the poll waited"));
-		}
+		var poll = new LongPoll<BlockMask, InvalidationDelivery>(wait, () -> this.adapter.state(vfId).cursor(),
+				(delivered) -> InvalidationDelivery.of(vfId, delivered.news(), delivered.cursor().encode()));
+		return poll.watch(this.adapter.pollInvalidations(vfId, after, wait, poll::complete));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.beans.TypeMismatchException;
@@ -114,7 +115,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		var jackson = causedBy(ex, JacksonException.class);
 		if (jackson != null && !jackson.getPath().isEmpty()) {
-			return "field '" + path(jackson) + "' has the wrong type or value";
+			return "field '" + path(jackson) + "' " + wrongValue(jackson);
 		}
 		return "request body is missing or is not a JSON object";
 	}
@@ -124,9 +125,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (jackson == null || jackson.getPath().isEmpty()) {
 			return List.of();
 		}
-		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field"
-				: "wrong type or value";
+		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field" : wrongValue(jackson);
 		return List.of(Map.of("field", path(jackson), "message", message));
+	}
+
+	private static String wrongValue(JacksonException ex) {
+		if (ex instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+			Class<?> target = mismatch.getTargetType();
+			if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+				return "must be a JSON integer";
+			}
+			if (target == String.class) {
+				return "must be a JSON string";
+			}
+		}
+		return "has the wrong type or value";
 	}
 
 	private static String path(JacksonException ex) {

@@ -29,6 +29,8 @@ enum ProblemType {
 	STALE_CURSOR(HttpStatus.GONE, "Stale cursor"),
 	VERSION_MISMATCH(HttpStatus.PRECONDITION_FAILED, "Block version mismatch"),
 	TOO_MANY_WAITERS(HttpStatus.TOO_MANY_REQUESTS, "Too many waiting polls"),
+	VF_ALLOCATED(HttpStatus.CONFLICT, "VF already allocated"),
+	NO_FREE_VF(HttpStatus.CONFLICT, "No free VF"),
 	VF_GONE(HttpStatus.GONE, "VF freed"),
 	VF_RESET(HttpStatus.GONE, "VF reset"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),

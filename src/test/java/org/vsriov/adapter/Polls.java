@@ -1,5 +1,6 @@
 package org.vsriov.adapter;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,22 @@ final class Polls {
 		return outcome;
 	}
 
+	/** The PF's poll over the VF's block writes. */
+	static CompletableFuture<PollOutcome<List<BlockWrite>>> pollWrites(VirtualAdapter adapter, int vfId, String after,
+			String timeout) {
+		var outcome = new CompletableFuture<PollOutcome<List<BlockWrite>>>();
+		adapter.pollBlockWrites(vfId, after, PollTimeout.parse(timeout, adapter.properties().poll()),
+				outcome::complete);
+		return outcome;
+	}
+
+	/** The writes delivered to a block-write poll that must already have answered. */
+	static PollOutcome.Delivered<List<BlockWrite>> writes(CompletableFuture<PollOutcome<List<BlockWrite>>> poll) {
+		assertThat(poll).isDone();
+		assertThat(poll.join()).isInstanceOf(PollOutcome.Delivered.class);
+		return (PollOutcome.Delivered<List<BlockWrite>>) poll.join();
+	}
+
 	/** The delivery of a poll that must already have answered. */
 	static PollOutcome.Delivered<BlockMask> delivered(CompletableFuture<PollOutcome<BlockMask>> poll) {
 		assertThat(poll).isDone();
@@ -30,7 +47,7 @@ final class Polls {
 		return (PollOutcome.Delivered<BlockMask>) outcome;
 	}
 
-	static PollOutcome<BlockMask> await(CompletableFuture<PollOutcome<BlockMask>> poll) throws Exception {
+	static <T> PollOutcome<T> await(CompletableFuture<PollOutcome<T>> poll) throws Exception {
 		return poll.get(10, TimeUnit.SECONDS);
 	}
 

@@ -1,0 +1,109 @@
+package org.vsriov.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.vsriov.adapter.AdapterException;
+import org.vsriov.adapter.Cursor;
+import org.vsriov.adapter.Fault;
+import org.vsriov.adapter.PollOutcome;
+import org.vsriov.adapter.PollTimeout;
+import org.vsriov.adapter.Waiter;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/**
+ * One long poll as HTTP, for both streams (the VF's invalidations, the PF's block writes): news is a
+ * 200 with the body, a timeout a 204, the end of the VF's life a 410; every answer but the 410 carries
+ * the cursor in {@value #CURSOR_HEADER}. A parked poll holds a connection, not a thread.
+ *
+ * @param <T> what news the stream carries
+ * @param <B> the 200's body
+ */
+public final class LongPoll<T, B> {
+
+	public static final String CURSOR_HEADER = "Vsriov-Cursor";
+
+	// Only if the adapter's own timer has not answered by then (it always should): a 204, never a 503.
+	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
+
+	private final DeferredResult<ResponseEntity<B>> result;
+
+	private final Function<PollOutcome.Delivered<T>, B> body;
+
+	/**
+	 * @param timeout the poll's timeout
+	 * @param cursor the stream's current cursor, for the fallback 204
+	 * @param body the 200's body for news
+	 */
+	public LongPoll(PollTimeout timeout, Supplier<Cursor> cursor, Function<PollOutcome.Delivered<T>, B> body) {
+		this.result = new DeferredResult<>(timeout.duration().plus(FALLBACK_GRACE).toMillis(),
+				() -> fallback(cursor));
+		this.body = body;
+	}
+
+	/**
+	 * Refuses HEAD, which Spring serves with GET mappings: a poll that takes news while no body carries
+	 * it would lose it.
+	 */
+	public static void refuseHead(HttpMethod method) throws HttpRequestMethodNotSupportedException {
+		if (method == HttpMethod.HEAD) {
+			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
+		}
+	}
+
+	/** Answers the poll with its outcome; the adapter calls this, at once or later on another thread. */
+	public void complete(PollOutcome<T> outcome) {
+		if (outcome instanceof PollOutcome.Delivered<T> delivered) {
+			this.result.setResult(ResponseEntity.ok()
+				.header(CURSOR_HEADER, delivered.cursor().encode())
+				.body(this.body.apply(delivered)));
+		}
+		else if (outcome instanceof PollOutcome.TimedOut<T> timedOut) {
+			this.result.setResult(timedOut(timedOut.cursor()));
+		}
+		else if (outcome instanceof PollOutcome.Ended<T> ended) {
+			this.result.setErrorResult(ended(ended.fault(), ended.vfId()));
+		}
+	}
+
+	/**
+	 * The result to return from the handler. A client that goes away, or the fallback timeout,
+	 * withdraws the poll before it can take news.
+	 */
+	public DeferredResult<ResponseEntity<B>> watch(Waiter<T> waiter) {
+		this.result.onTimeout(waiter::cancel);
+		this.result.onError((ex) -> waiter.cancel());
+		this.result.onCompletion(waiter::cancel);
+		return this.result;
+	}
+
+	private static AdapterException ended(Fault fault, int vfId) {
+		String detail = (fault == Fault.VF_GONE)
+				? "VF " + vfId + " was freed (OID_NIC_SWITCH_FREE_VF) while the poll waited; it is not found until "
+						+ "the PF allocates it again"
+				: "VF " + vfId + " was reset (OID_SRIOV_RESET_VF) while the poll waited; re-read every block you "
+						+ "care about and poll again without a cursor";
+		return new AdapterException(fault, detail, Map.of("vfId", vfId));
+	}
+
+	private ResponseEntity<B> fallback(Supplier<Cursor> cursor) {
+		try {
+			return timedOut(cursor.get());
+		}
+		catch (AdapterException ex) {
+			return ResponseEntity.noContent().build();
+		}
+	}
+
+	private static <B> ResponseEntity<B> timedOut(Cursor cursor) {
+		return ResponseEntity.noContent().header(CURSOR_HEADER, cursor.encode()).build();
+	}
+
+}

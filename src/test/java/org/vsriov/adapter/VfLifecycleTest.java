@@ -1,0 +1,157 @@
+package org.vsriov.adapter;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.vsriov.adapter.Polls.await;
+import static org.vsriov.adapter.Polls.delivered;
+import static org.vsriov.adapter.Polls.poll;
+import static org.vsriov.adapter.Polls.pollWrites;
+import static org.vsriov.adapter.Polls.startCursor;
+import static org.vsriov.adapter.Polls.writes;
+
+class VfLifecycleTest {
+
+	private final VirtualAdapter adapter = new VirtualAdapter(
+			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults()), Clock.systemUTC());
+
+	@AfterEach
+	void close() {
+		this.adapter.close();
+	}
+
+	@Test
+	void allocateWithoutIdShouldTakeTheLowestFreeVf() {
+		this.adapter.free(1);
+		assertThat(this.adapter.allocate(null).vfId()).isEqualTo(1);
+		assertThat(this.adapter.allocate(null).vfId()).isEqualTo(4);
+		assertThat(this.adapter.states()).extracting(VfState::vfId).containsExactly(0, 1, 2, 3, 4);
+	}
+
+	@Test
+	void allocateShouldRefuseAnAllocatedVfAnIdOutOfRangeAndAFullAdapter() {
+		assertFault(Fault.VF_ALLOCATED, () -> this.adapter.allocate(2));
+		assertFault(Fault.INVALID_VF_ID, () -> this.adapter.allocate(8));
+		assertFault(Fault.INVALID_VF_ID, () -> this.adapter.allocate(-1));
+		for (int id = 4; id < 8; id++) {
+			this.adapter.allocate(id);
+		}
+		assertFault(Fault.NO_FREE_VF, () -> this.adapter.allocate(null));
+		assertThat(this.adapter.states()).hasSize(8);
+	}
+
+	@Test
+	void freeShouldEndParkedPollsOfBothStreamsWithVfGoneAtOnce() throws Exception {
+		var invalidations = poll(this.adapter, 0, startCursor(this.adapter, 0), "5m");
+		var plain = poll(this.adapter, 0, null, "5m");
+		var writes = pollWrites(this.adapter, 0, null, "5m");
+		this.adapter.free(0);
+		for (var outcome : List.of(await(invalidations), await(plain), await(writes))) {
+			assertThat(outcome).isEqualTo(new PollOutcome.Ended<>(Fault.VF_GONE, 0));
+		}
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	@Test
+	void freedVfShouldNotBeFoundOnAnyPathUntilAllocatedAgain() {
+		this.adapter.free(3);
+		List<Executable> calls = List.of(() -> this.adapter.state(3), () -> this.adapter.read(3, 0, Role.VF),
+				() -> this.adapter.write(3, 0, new byte[] { 1 }, Role.PF, (version) -> true),
+				() -> this.adapter.invalidate(3, BlockMask.parse("0x1")), () -> poll(this.adapter, 3, null, "0"),
+				() -> pollWrites(this.adapter, 3, null, "0"), () -> this.adapter.free(3), () -> this.adapter.reset(3));
+		for (Executable call : calls) {
+			assertFault(Fault.VF_NOT_FOUND, call);
+		}
+		assertThat(this.adapter.invalidateAll(BlockMask.parse("0x1"))).extracting(VfState::vfId).containsExactly(0, 1, 2);
+	}
+
+	@Test
+	void reallocatedVfShouldStartWithZeroedBlocksNoBitsAnEmptyLogAndRefuseOldCursors() {
+		this.adapter.write(2, 5, new byte[] { 1, 2 }, Role.PF, (version) -> true);
+		this.adapter.write(2, 6, new byte[] { 3 }, Role.VF, (version) -> true);
+		String oldInvalidations = startCursor(this.adapter, 2);
+		String oldWrites = writes(pollWrites(this.adapter, 2, null, "0")).cursor().encode();
+		this.adapter.invalidate(2, BlockMask.parse("0x60"));
+
+		this.adapter.free(2);
+		VfState fresh = this.adapter.allocate(2);
+
+		assertThat(fresh.pendingMask()).isEqualTo(BlockMask.NONE);
+		assertThat(fresh.writtenBlocks()).isEmpty();
+		assertThat(fresh.writeLogSize()).isZero();
+		ConfigBlock block = this.adapter.read(2, 5, Role.VF);
+		assertThat(block.version()).isZero();
+		assertThat(block.bytes()).containsOnly(0);
+		assertThat(poll(this.adapter, 2, null, "0").join()).isInstanceOf(PollOutcome.TimedOut.class);
+		assertFault(Fault.STALE_CURSOR, () -> poll(this.adapter, 2, oldInvalidations, "0"));
+		assertFault(Fault.STALE_CURSOR, () -> pollWrites(this.adapter, 2, oldWrites, "0"));
+	}
+
+	@Test
+	void resetShouldEndParkedPollsWithVfResetAndStartANewLifeThatKeepsTheBlocks() throws Exception {
+		this.adapter.write(1, 5, new byte[] { 7, 7 }, Role.PF, (version) -> true);
+		this.adapter.write(1, 6, new byte[] { 8 }, Role.VF, (version) -> true);
+		this.adapter.invalidate(2, BlockMask.parse("0x1"));
+		String oldInvalidations = startCursor(this.adapter, 1);
+		String oldWrites = writes(pollWrites(this.adapter, 1, null, "0")).cursor().encode();
+		var parked = poll(this.adapter, 1, oldInvalidations, "5m");
+		var parkedPlain = poll(this.adapter, 1, null, "5m");
+		var parkedWrites = pollWrites(this.adapter, 1, oldWrites, "5m");
+
+		this.adapter.reset(1);
+
+		for (var outcome : List.of(await(parked), await(parkedPlain), await(parkedWrites))) {
+			assertThat(outcome).isEqualTo(new PollOutcome.Ended<>(Fault.VF_RESET, 1));
+		}
+		VfState state = this.adapter.state(1);
+		assertThat(state.writtenBlocks()).extracting(VfState.WrittenBlock::blockId).containsExactly(5, 6);
+		assertThat(this.adapter.read(1, 5, Role.VF).data()).containsExactly(7, 7);
+		assertThat(Cursor.parse(state.cursor().encode()).life()).isNotEqualTo(Cursor.parse(oldInvalidations).life());
+		assertFault(Fault.STALE_CURSOR, () -> poll(this.adapter, 1, oldInvalidations, "0"));
+		assertFault(Fault.STALE_CURSOR, () -> pollWrites(this.adapter, 1, oldWrites, "0"));
+		// Another VF keeps its bits.
+		assertThat(this.adapter.state(2).pendingMask()).isEqualTo(BlockMask.parse("0x1"));
+	}
+
+	@Test
+	void resetShouldDiscardPendingBitsAndTheWriteLogButNewOnesShouldFlow() throws Exception {
+		this.adapter.invalidate(0, BlockMask.parse("0xff"));
+		this.adapter.write(0, 1, new byte[] { 1 }, Role.VF, (version) -> true);
+		this.adapter.reset(0);
+		assertThat(poll(this.adapter, 0, null, "0").join()).isInstanceOf(PollOutcome.TimedOut.class);
+		assertThat(pollWrites(this.adapter, 0, null, "0").join()).isInstanceOf(PollOutcome.TimedOut.class);
+
+		var parked = poll(this.adapter, 0, startCursor(this.adapter, 0), "5m");
+		var parkedWrites = pollWrites(this.adapter, 0, null, "5m");
+		this.adapter.invalidate(0, BlockMask.parse("0x2"));
+		this.adapter.write(0, 1, new byte[] { 2 }, Role.VF, (version) -> true);
+		assertThat(delivered(await(parked)).news()).isEqualTo(BlockMask.parse("0x2"));
+		assertThat(((PollOutcome.Delivered<List<BlockWrite>>) await(parkedWrites)).news()).hasSize(1);
+	}
+
+	@Test
+	void vfAllocatedAfterCloseShouldNotParkPolls() {
+		this.adapter.close();
+		this.adapter.allocate(6);
+		this.adapter.reset(0);
+		for (int vfId : List.of(6, 0)) {
+			assertThat(poll(this.adapter, vfId, null, "5m")).isCompletedWithValueMatching(
+					(outcome) -> outcome instanceof PollOutcome.TimedOut);
+			assertThat(pollWrites(this.adapter, vfId, null, "5m")).isCompletedWithValueMatching(
+					(outcome) -> outcome instanceof PollOutcome.TimedOut);
+		}
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	private static void assertFault(Fault fault, Executable call) {
+		assertThatExceptionOfType(AdapterException.class).isThrownBy(call::execute)
+			.satisfies((ex) -> assertThat(ex.fault()).isEqualTo(fault));
+	}
+
+}
