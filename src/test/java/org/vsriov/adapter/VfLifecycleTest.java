@@ -1,7 +1,10 @@
 package org.vsriov.adapter;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +150,36 @@ class VfLifecycleTest {
 					(outcome) -> outcome instanceof PollOutcome.TimedOut);
 		}
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	@Test
+	void callsThatReachALifeAfterItEndedShouldBeAnsweredWithTheFaultOrPassedOnNeverParked() {
+		// What a poll, invalidation or write sees when it looked the VF up just before a reset ended it.
+		var stats = new AdapterStats();
+		var timer = Executors.newSingleThreadScheduledExecutor();
+		try {
+			var cache = new InvalidationCache(5, 1, 16, timer, stats);
+			var log = new WriteLog(5, 1, 16, 16, timer, stats);
+			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log);
+			assertThat(vf.end(Fault.VF_RESET, (blocks) -> { })).isZero();
+			assertThat(vf.end(Fault.VF_GONE, (blocks) -> { })).as("a second end").isNegative();
+
+			var timeout = PollTimeout.parse("5m", VsriovProperties.Poll.defaults());
+			var outcome = new CompletableFuture<PollOutcome<BlockMask>>();
+			cache.poll(null, timeout, outcome::complete);
+			assertThat(outcome).isCompletedWithValue(new PollOutcome.Ended<>(Fault.VF_RESET, 5));
+			var writes = new CompletableFuture<PollOutcome<List<BlockWrite>>>();
+			vf.pollWrites(null, timeout, writes::complete);
+			assertThat(writes).isCompletedWithValue(new PollOutcome.Ended<>(Fault.VF_RESET, 5));
+			assertThat(cache.invalidate(BlockMask.parse("0x1"))).as("invalidation passed on").isNull();
+			assertThat(vf.write(0, new byte[] { 1 }, 128, Role.VF, (version) -> true, () -> 1, Instant.now()))
+				.as("write passed on")
+				.isNull();
+			assertThat(stats.parkedPolls()).isZero();
+		}
+		finally {
+			timer.shutdownNow();
+		}
 	}
 
 	private static void assertFault(Fault fault, Executable call) {
