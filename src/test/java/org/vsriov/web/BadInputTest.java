@@ -40,6 +40,10 @@ class BadInputTest {
 
 	private static final String POLL = "/api/v1/vfs/0/invalidations";
 
+	private static final String VFS = "/api/v1/pf/vfs";
+
+	private static final String WRITES = "/api/v1/pf/vfs/0/block-writes";
+
 	@Autowired
 	private MockMvcTester mvc;
 
@@ -118,7 +122,30 @@ class BadInputTest {
 				bad("GET", POLL + "?timeout=-1", null, null, 400, "invalid-timeout"),
 				bad("GET", POLL + "?timeout=10m", null, null, 400, "invalid-timeout"),
 				bad("GET", POLL + "?timeout=0&after=not-a-cursor", null, null, 400, "invalid-cursor"),
-				bad("GET", "/api/v1/nothing-here", null, null, 404, "not-found"));
+				bad("GET", "/api/v1/nothing-here", null, null, 404, "not-found"),
+				// lifecycle
+				bad("POST", VFS, JSON, "{\"vfId\": 0}", 409, "vf-allocated"),
+				bad("POST", VFS, JSON, "{\"vfId\": 64}", 400, "invalid-vf-id"),
+				bad("POST", VFS, JSON, "{\"vfId\": -1}", 400, "invalid-vf-id"),
+				bad("POST", VFS, JSON, "{\"vfId\": \"5\"}", 400, "malformed-request"),
+				bad("POST", VFS, JSON, "{\"vfId\": 5.5}", 400, "malformed-request"),
+				bad("POST", VFS, JSON, "{\"vfId\": true}", 400, "malformed-request"),
+				bad("POST", VFS, JSON, "{\"vfId\": 5, \"life\": 1}", 400, "malformed-request"),
+				bad("POST", VFS, JSON, "{\"vfId\": 5", 400, "malformed-request"),
+				bad("POST", VFS, JSON, "[5]", 400, "malformed-request"),
+				bad("POST", VFS, "text/plain", "5", 415, "unsupported-media-type"),
+				bad("PUT", VFS, JSON, "{}", 405, "method-not-allowed"),
+				bad("DELETE", "/api/v1/pf/vfs/9", null, null, 404, "vf-not-found"),
+				bad("DELETE", "/api/v1/pf/vfs/64", null, null, 400, "invalid-vf-id"),
+				bad("DELETE", "/api/v1/pf/vfs/one", null, null, 400, "invalid-vf-id"),
+				bad("POST", "/api/v1/pf/vfs/9/reset", null, null, 404, "vf-not-found"),
+				bad("POST", "/api/v1/pf/vfs/-3/reset", null, null, 400, "invalid-vf-id"),
+				bad("GET", "/api/v1/pf/vfs/0/reset", null, null, 405, "method-not-allowed"),
+				// block-write poll
+				bad("GET", "/api/v1/pf/vfs/9/block-writes?timeout=0", null, null, 404, "vf-not-found"),
+				bad("GET", WRITES + "?timeout=1d", null, null, 400, "invalid-timeout"),
+				bad("GET", WRITES + "?timeout=0&after=AAAA", null, null, 400, "invalid-cursor"),
+				bad("POST", WRITES, JSON, "{}", 405, "method-not-allowed"));
 	}
 
 	private static Arguments bad(String method, String uri, String contentType, String body, int status, String slug) {
@@ -158,7 +185,11 @@ class BadInputTest {
 				arguments("POST", INVALIDATE, JSON, "{\"blockMask\": \"0x2\"}"),
 				arguments("POST", "/api/v1/pf/invalidations", JSON, "{\"blockMask\": \"0x2\"}"),
 				arguments("PUT", BLOCK, JSON, "{\"hex\": \"09\"}"),
-				arguments("PUT", "/api/v1/pf/vfs/0/config-blocks/5", RAW, "x"));
+				arguments("PUT", "/api/v1/pf/vfs/0/config-blocks/5", RAW, "x"),
+				arguments("POST", VFS, JSON, "{\"vfId\": 5}"),
+				arguments("DELETE", "/api/v1/pf/vfs/0", null, null),
+				arguments("POST", "/api/v1/pf/vfs/0/reset", null, null),
+				arguments("GET", WRITES + "?timeout=0", null, null));
 	}
 
 	@ParameterizedTest(name = "a cursor {0}")
@@ -168,7 +199,7 @@ class BadInputTest {
 		String cursor = switch (which) {
 			case "of another VF" -> currentCursor(1).encode();
 			case "of an earlier life" -> new Cursor(current.stream(), 0, current.life() ^ 1, 0).encode();
-			case "of the block-write stream" -> new Cursor(Cursor.Stream.BLOCK_WRITES, 0, current.life(), 0).encode();
+			case "of the other stream" -> new Cursor(Cursor.Stream.BLOCK_WRITES, 0, current.life(), 0).encode();
 			default -> new Cursor(current.stream(), 0, current.life(), current.position() + 5).encode();
 		};
 		String before = snapshot();
@@ -179,8 +210,23 @@ class BadInputTest {
 	static Stream<Arguments> foreignCursors() {
 		return Stream.of(arguments("of another VF", 400, "invalid-cursor"),
 				arguments("of an earlier life", 410, "stale-cursor"),
-				arguments("of the block-write stream", 400, "invalid-cursor"),
+				arguments("of the other stream", 400, "invalid-cursor"),
 				arguments("ahead of the VF", 400, "invalid-cursor"));
+	}
+
+	@ParameterizedTest(name = "a block-write poll after a cursor {0}")
+	@MethodSource("foreignCursors")
+	void cursorNotOfThisVfLogShouldBeRefused(String which, int status, String slug) throws Exception {
+		Cursor current = this.adapter.blockWritesCursor(0);
+		String cursor = switch (which) {
+			case "of another VF" -> this.adapter.blockWritesCursor(1).encode();
+			case "of an earlier life" -> new Cursor(current.stream(), 0, current.life() ^ 1, 0).encode();
+			case "of the other stream" -> currentCursor(0).encode();
+			default -> new Cursor(current.stream(), 0, current.life(), current.position() + 5).encode();
+		};
+		String before = snapshot();
+		assertProblem(this.mvc.get().uri(WRITES + "?timeout=0&after={cursor}", cursor).exchange(), status, slug);
+		assertThat(snapshot()).isEqualTo(before);
 	}
 
 	@ParameterizedTest(name = "If-Match {0}")

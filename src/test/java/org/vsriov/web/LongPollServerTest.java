@@ -112,7 +112,7 @@ class LongPollServerTest {
 	void clientThatGoesAwayShouldLeaveNoWaiterBehindOnceItsTimeoutPasses() throws Exception {
 		// The Servlet API does not report a client that went away: its poll keeps its place until it times out.
 		try (var socket = new Socket("127.0.0.1", this.port)) {
-			socket.getOutputStream().write(("GET /api/v1/vfs/0/invalidations?timeout=400ms HTTP/1.1\r\n"
+			socket.getOutputStream().write(("GET /api/v1/vfs/0/invalidations?timeout=1s HTTP/1.1\r\n"
 					+ "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
 			await().until(() -> this.adapter.state(0).waiters() == 1);
 		}
@@ -131,6 +131,56 @@ class LongPollServerTest {
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		assertThat(response.body()).contains(ProblemType.BASE + "body-too-large");
 		assertThat(this.adapter.read(0, 1, org.vsriov.adapter.Role.PF).version()).isZero();
+	}
+
+	@Test
+	void freeShouldEndParkedPollsOfBothKindsWith410VfGoneAtOnce() throws Exception {
+		assertEndedOverTheWire("/api/v1/pf/vfs/10", "DELETE", 10, "vf-gone");
+		this.client.get().uri("/api/v1/vfs/10/invalidations?timeout=0").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void resetShouldEndParkedPollsOfBothKindsWith410VfResetAtOnce() throws Exception {
+		assertEndedOverTheWire("/api/v1/pf/vfs/11/reset", "POST", 11, "vf-reset");
+		this.client.get().uri("/api/v1/vfs/11/invalidations?timeout=0").exchange().expectStatus().isNoContent();
+	}
+
+	@Test
+	void blockWritePollShouldTimeOutWith204AndTheCursorOrDeliverAVfWrite() throws Exception {
+		this.client.post().uri("/api/v1/pf/vfs").contentType(MediaType.APPLICATION_JSON).body("{\"vfId\": 12}")
+			.exchange().expectStatus().isCreated();
+		String cursor = this.adapter.blockWritesCursor(12).encode();
+		this.client.get().uri("/api/v1/pf/vfs/12/block-writes?after={cursor}&timeout=200ms", cursor).exchange()
+			.expectStatus().isNoContent().expectHeader().valueEquals(CURSOR, cursor).expectBody().isEmpty();
+		var parked = send(get("/api/v1/pf/vfs/12/block-writes?timeout=1m&after=" + cursor));
+		await().until(() -> this.adapter.state(12).writeWaiters() == 1);
+		this.client.put().uri("/api/v1/vfs/12/config-blocks/4").contentType(MediaType.APPLICATION_JSON)
+			.body("{\"hex\": \"c0ffee\"}").exchange().expectStatus().isOk();
+		HttpResponse<String> response = parked.get(10, TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"blockId\":4", "\"hex\":\"c0ffee\"", "\"length\":3");
+		assertThat(response.headers().firstValue(CURSOR)).isPresent().isNotEqualTo(cursor);
+	}
+
+	/** Parks both long polls of a fresh VF for minutes, ends the VF, and expects both 410s at once. */
+	private void assertEndedOverTheWire(String endPath, String endMethod, int vfId, String slug) throws Exception {
+		this.client.post().uri("/api/v1/pf/vfs").contentType(MediaType.APPLICATION_JSON)
+			.body("{\"vfId\": " + vfId + "}").exchange().expectStatus().isCreated();
+		var polls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
+		polls.add(send(get("/api/v1/vfs/" + vfId + "/invalidations?timeout=5m")));
+		polls.add(send(get("/api/v1/vfs/" + vfId + "/invalidations?timeout=5m&after="
+				+ this.adapter.state(vfId).cursor().encode())));
+		polls.add(send(get("/api/v1/pf/vfs/" + vfId + "/block-writes?timeout=5m")));
+		await().until(() -> this.adapter.state(vfId).waiters() == 2 && this.adapter.state(vfId).writeWaiters() == 1);
+		HttpResponse<String> ended = this.http.send(HttpRequest.newBuilder(uri(endPath))
+			.method(endMethod, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(ended.statusCode()).isEqualTo(204);
+		for (CompletableFuture<HttpResponse<String>> poll : polls) {
+			HttpResponse<String> response = poll.get(10, TimeUnit.SECONDS);
+			assertThat(response.statusCode()).isEqualTo(410);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.body()).contains(ProblemType.BASE + slug, "\"vfId\":" + vfId);
+		}
 	}
 
 	private HttpRequest get(String path) {
