@@ -67,7 +67,7 @@ class BlockWritesController {
 		LongPoll.refuseHead(method);
 		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
 		var poll = new LongPoll<List<BlockWrite>, BlockWrites>(wait, () -> this.adapter.blockWritesCursor(vfId),
-				(delivered) -> new BlockWrites(vfId, delivered.news().stream().map(Entry::of).toList(),
+				(delivered) -> new BlockWrites(vfId, delivered.news().stream().map(BlockWriteEntry::of).toList(),
 						delivered.cursor().encode()));
 		return poll.watch(this.adapter.pollBlockWrites(vfId, after, wait, poll::complete));
 	}
@@ -79,7 +79,7 @@ class BlockWritesController {
 	 * @param writes oldest first
 	 * @param cursor the position after the newest of them
 	 */
-	record BlockWrites(int vfId, List<Entry> writes, String cursor) {
+	record BlockWrites(int vfId, List<BlockWriteEntry> writes, String cursor) {
 	}
 
 	/**
@@ -92,11 +92,11 @@ class BlockWritesController {
 	 * @param version the block's version after the write
 	 * @param at when
 	 */
-	record Entry(int blockId, int length, String hex, String base64, long version, Instant at) {
+	record BlockWriteEntry(int blockId, int length, String hex, String base64, long version, Instant at) {
 
-		static Entry of(BlockWrite write) {
+		static BlockWriteEntry of(BlockWrite write) {
 			byte[] data = write.data();
-			return new Entry(write.blockId(), data.length, HexFormat.of().formatHex(data),
+			return new BlockWriteEntry(write.blockId(), data.length, HexFormat.of().formatHex(data),
 					Base64.getEncoder().encodeToString(data), write.version(), write.at());
 		}
 

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.VfState;
@@ -80,7 +81,8 @@ class VfLifecycleController {
 	 *
 	 * @param vfId the VF to allocate, or null for the lowest free one
 	 */
-	record AllocationRequest(Integer vfId) {
+	@Schema(description = "The VF to allocate; without vfId (or without a body) the lowest free one")
+	record AllocationRequest(@Schema(example = "5", minimum = "0") Integer vfId) {
 	}
 
 }
