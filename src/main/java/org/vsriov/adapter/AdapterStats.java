@@ -16,6 +16,14 @@ public final class AdapterStats {
 
 	private final AtomicInteger parkedPolls = new AtomicInteger();
 
+	private final AtomicInteger allocatedVfs = new AtomicInteger();
+
+	private final LongAdder allocations = new LongAdder();
+
+	private final LongAdder frees = new LongAdder();
+
+	private final LongAdder resets = new LongAdder();
+
 	/** Invalidation requests accepted for one VF (a broadcast counts once per VF). */
 	public long invalidations() {
 		return this.invalidations.sum();
@@ -37,6 +45,44 @@ public final class AdapterStats {
 	/** Polls parked right now, on every VF. */
 	public int parkedPolls() {
 		return this.parkedPolls.get();
+	}
+
+	/** VFs allocated right now. */
+	public int allocatedVfs() {
+		return this.allocatedVfs.get();
+	}
+
+	/** OID_NIC_SWITCH_ALLOCATE_VF requests that allocated a VF (not the VFs allocated at start). */
+	public long allocations() {
+		return this.allocations.sum();
+	}
+
+	/** OID_NIC_SWITCH_FREE_VF requests that freed a VF. */
+	public long frees() {
+		return this.frees.sum();
+	}
+
+	/** OID_SRIOV_RESET_VF requests that reset a VF. */
+	public long resets() {
+		return this.resets.sum();
+	}
+
+	void started(int vfs) {
+		this.allocatedVfs.addAndGet(vfs);
+	}
+
+	void allocated() {
+		this.allocations.increment();
+		this.allocatedVfs.incrementAndGet();
+	}
+
+	void freed() {
+		this.frees.increment();
+		this.allocatedVfs.decrementAndGet();
+	}
+
+	void reset() {
+		this.resets.increment();
 	}
 
 	void invalidated() {

@@ -58,6 +58,7 @@ public class VirtualAdapter implements AutoCloseable {
 		for (int id = 0; id < properties.initialVfs(); id++) {
 			this.vfs.set(id, newLife(id, null));
 		}
+		this.stats.started(properties.initialVfs());
 	}
 
 	public VsriovProperties properties() {
@@ -211,6 +212,7 @@ public class VirtualAdapter implements AutoCloseable {
 			ended = life.end(Fault.VF_GONE, (blocks) -> install(vfId, life, null));
 		}
 		while (ended < 0);
+		this.stats.freed();
 		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
 	}
 
@@ -226,6 +228,7 @@ public class VirtualAdapter implements AutoCloseable {
 			ended = life.end(Fault.VF_RESET, (blocks) -> install(vfId, life, newLife(vfId, blocks)));
 		}
 		while (ended < 0);
+		this.stats.reset();
 		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
 	}
 
@@ -283,6 +286,7 @@ public class VirtualAdapter implements AutoCloseable {
 		if (!install(vfId, null, life)) {
 			return null;
 		}
+		this.stats.allocated();
 		LOG.info("VF {} allocated", vfId);
 		return life.state();
 	}

@@ -46,6 +46,21 @@ class AdapterConfiguration {
 			Gauge.builder("vsriov.polls.parked", stats, AdapterStats::parkedPolls)
 				.description("Long polls waiting right now")
 				.register(registry);
+			Gauge.builder("vsriov.vfs.allocated", stats, AdapterStats::allocatedVfs)
+				.description("VFs allocated right now")
+				.register(registry);
+			FunctionCounter.builder("vsriov.vf.lifecycle", stats, AdapterStats::allocations)
+				.description("VF allocations, frees and resets")
+				.tag("event", "allocate")
+				.register(registry);
+			FunctionCounter.builder("vsriov.vf.lifecycle", stats, AdapterStats::frees)
+				.description("VF allocations, frees and resets")
+				.tag("event", "free")
+				.register(registry);
+			FunctionCounter.builder("vsriov.vf.lifecycle", stats, AdapterStats::resets)
+				.description("VF allocations, frees and resets")
+				.tag("event", "reset")
+				.register(registry);
 		};
 	}
 

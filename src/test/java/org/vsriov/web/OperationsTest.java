@@ -47,6 +47,21 @@ class OperationsTest {
 	}
 
 	@Test
+	void prometheusShouldCountVfLifecycleEventsAndGaugeAllocatedVfs() {
+		this.client.post().uri("/api/v1/pf/vfs").contentType(MediaType.APPLICATION_JSON).body("{\"vfId\": 20}")
+			.exchange().expectStatus().isCreated();
+		this.client.post().uri("/api/v1/pf/vfs/20/reset").exchange().expectStatus().isNoContent();
+		String metrics = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+			.returnResult(String.class).getResponseBody();
+		assertThat(metrics).containsPattern("vsriov_vf_lifecycle_total\\{[^}]*event=\"allocate\"[^}]*\\} [1-9]")
+			.containsPattern("vsriov_vf_lifecycle_total\\{[^}]*event=\"reset\"[^}]*\\} [1-9]")
+			.containsPattern("vsriov_vfs_allocated(\\{[^}]*\\})? [5-9]");
+		this.client.delete().uri("/api/v1/pf/vfs/20").exchange().expectStatus().isNoContent();
+		assertThat(this.client.get().uri("/actuator/prometheus").exchange().returnResult(String.class).getResponseBody())
+			.containsPattern("vsriov_vf_lifecycle_total\\{[^}]*event=\"free\"[^}]*\\} [1-9]");
+	}
+
+	@Test
 	void openApiShouldDescribeEveryOperationWithTheCallItEmulates() {
 		var docs = this.client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody();
 		docs.jsonPath("$.paths['/api/v1/pf'].get.description").value(String.class,
@@ -63,6 +78,20 @@ class OperationsTest {
 				(d) -> assertThat(d).contains("NdisMWriteConfigBlock"));
 		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/config-blocks/{blockId}'].get.description").exists();
 		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}'].get.description").exists();
+		docs.jsonPath("$.paths['/api/v1/pf/vfs'].post.description").value(String.class,
+				(d) -> assertThat(d).contains("Allocates"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs'].post.summary").value(String.class,
+				(d) -> assertThat(d).contains("OID_NIC_SWITCH_ALLOCATE_VF"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}'].delete.summary").value(String.class,
+				(d) -> assertThat(d).contains("OID_NIC_SWITCH_FREE_VF"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/reset'].post.summary").value(String.class,
+				(d) -> assertThat(d).contains("OID_SRIOV_RESET_VF"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.summary").value(String.class,
+				(d) -> assertThat(d).contains("OID_SRIOV_WRITE_VF_CONFIG_BLOCK"));
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.responses['204'].headers['Vsriov-Cursor']")
+			.exists();
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.responses['410'].content['application/problem+json']")
+			.exists();
 		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['204'].headers['Vsriov-Cursor']").exists();
 		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['429'].content['application/problem+json']")
 			.exists();
