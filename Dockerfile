@@ -1,6 +1,7 @@
 # vsriov as a container image.
 #   docker build -t vsriov .   &&   docker run --rm -p 8080:8080 vsriov
 #   podman build -t vsriov .   &&   podman run --rm -p 8080:8080 vsriov
+# CI builds it with Podman, runs it and checks it against the README (.ci/container-check).
 
 # Build stage: the Maven wrapper fetches Maven and the dependencies (cached in ~/.m2
 # between builds), packages the jar, and splits it into Spring Boot's layers.
@@ -10,7 +11,7 @@ COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY src/ src/
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -DskipTests package \
+    ./mvnw -B -ntp -DskipTests package \
  && cp target/vsriov-*.jar app.jar \
  && java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
 
@@ -26,15 +27,19 @@ COPY --from=build /build/extracted/application/ ./
 # Not root: a numeric uid, so that platforms can check it without a passwd entry.
 USER 10001:10001
 
-# Size the heap from the container's memory limit, and stop on OutOfMemoryError rather
-# than limp on. Override with -e JAVA_TOOL_OPTIONS=...
+# Size the heap from the container's memory limit (75% of 1 GiB under --memory=1g), and
+# stop on OutOfMemoryError rather than limp on. Override with -e JAVA_TOOL_OPTIONS=...
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 
+# Configure with environment variables, e.g. -e VSRIOV_TOTALVFS=8 -e VSRIOV_POLL_DEFAULTTIMEOUT=10s
+# -e SERVER_PORT=9090: the README's Configuration section lists them.
 EXPOSE 8080
 
-# No HEALTHCHECK: curl is in the 21 JRE image only as a leftover that the Temurin images
-# dropped from 22 on, and Podman ignores HEALTHCHECK in OCI images anyway. Probe
-# /actuator/health/liveness and /actuator/health/readiness from the platform instead.
+# No HEALTHCHECK. It would need an HTTP client in the image: the Temurin 21 images keep curl
+# only "for historical reasons", from 22 on curl is gone (and from 25 on wget too), and
+# starting a JVM for every check is heavy. Kubernetes ignores HEALTHCHECK, and podman
+# build drops it unless given --format docker. Probe /actuator/health/liveness and
+# /actuator/health/readiness from the platform instead (the README shows how).
 
 # Exec form: java is PID 1 and gets SIGTERM, which answers parked polls (204) and then
 # shuts the server down gracefully.
