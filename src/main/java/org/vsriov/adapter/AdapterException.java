@@ -1,8 +1,8 @@
 package org.vsriov.adapter;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A refused request: which {@link Fault}, a sentence for a person, and the offending values for a
@@ -23,7 +23,8 @@ public class AdapterException extends RuntimeException {
 	public AdapterException(Fault fault, String detail, Map<String, ?> values) {
 		super(detail, null, false, false);
 		this.fault = fault;
-		var echoed = new LinkedHashMap<String, Object>();
+		// Sorted, so that a problem's members come in the same order every time.
+		var echoed = new TreeMap<String, Object>();
 		values.forEach((name, value) -> echoed.put(name, abbreviate(value)));
 		this.values = Collections.unmodifiableMap(echoed);
 	}
