@@ -74,28 +74,31 @@ final class InvalidationCache {
 	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<BlockMask>> callback) {
 		PollOutcome<BlockMask> outcome;
 		synchronized (this) {
-			if (this.waiting.ended() != null) {
-				return Waiter.answered(callback, new PollOutcome.Ended<>(this.waiting.ended(), this.vfId));
+			Fault ended = this.waiting.ended();
+			if (ended != null) {
+				outcome = new PollOutcome.Ended<>(ended, this.vfId);
 			}
-			if (after != null && after.position() > this.position) {
-				throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of VF " + this.vfId,
-						Map.of("vfId", this.vfId, "cursor", after.encode()));
+			else {
+				if (after != null && after.position() > this.position) {
+					throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of VF " + this.vfId,
+							Map.of("vfId", this.vfId, "cursor", after.encode()));
+				}
+				long news = bitsAfter((after != null) ? after.position() : this.acknowledged);
+				Waiter<BlockMask> parked = null;
+				if (news == 0) {
+					// Parked under the same lock that invalidate() takes: no invalidation can slip in
+					// between the check above and the park, so no wake-up is lost. A poll over the cap
+					// throws here, before the acknowledgement below.
+					parked = this.waiting.park(this.position, after == null, timeout, callback);
+				}
+				if (after != null) {
+					this.acknowledged = Math.max(this.acknowledged, after.position());
+				}
+				if (parked != null) {
+					return parked;
+				}
+				outcome = (news != 0) ? deliverNow(news, after == null) : new PollOutcome.TimedOut<>(cursor());
 			}
-			long news = bitsAfter((after != null) ? after.position() : this.acknowledged);
-			Waiter<BlockMask> parked = null;
-			if (news == 0) {
-				// Parked under the same lock that invalidate() takes: no invalidation can slip in
-				// between the check above and the park, so no wake-up is lost. A poll over the cap
-				// throws here, before the acknowledgement below.
-				parked = this.waiting.park(this.position, after == null, timeout, callback);
-			}
-			if (after != null) {
-				this.acknowledged = Math.max(this.acknowledged, after.position());
-			}
-			if (parked != null) {
-				return parked;
-			}
-			outcome = (news != 0) ? deliverNow(news, after == null) : new PollOutcome.TimedOut<>(cursor());
 		}
 		return Waiter.answered(callback, outcome);
 	}

@@ -1,32 +1,21 @@
 package org.vsriov.adapter;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The virtual SR-IOV adapter: one PF and its VFs, as the virtualization stack sees them. Checks ids
  * and sizes, then hands each call to the VF it concerns; everything it refuses, it refuses before
- * changing anything.
- *
- * <p>Each VF id has a slot holding the VF's current life, or null when it is not allocated. A slot
- * changes only by allocation (null to a life) or under the lock of the life it holds, as that life
- * ends ({@link VirtualFunction#end}). A call that reaches a life that has just ended looks in the
- * slot again, and so lands in the next life or answers 404: it never counts in a life that is gone.
+ * changing anything. Which life each VF is in, and allocate, free and reset, are {@link VfSlots}'
+ * part: a call that reaches a life that has just ended is passed on to the next one.
  */
 public class VirtualAdapter implements AutoCloseable {
-
-	private static final Logger LOG = LoggerFactory.getLogger(VirtualAdapter.class);
 
 	private final VsriovProperties properties;
 
@@ -34,31 +23,23 @@ public class VirtualAdapter implements AutoCloseable {
 
 	private final AdapterStats stats = new AdapterStats();
 
-	private final AtomicReferenceArray<VirtualFunction> vfs;
+	private final VfSlots vfs;
 
 	// One version sequence for every block of every VF, so an ETag is never reused while the service runs.
 	private final AtomicLong versions = new AtomicLong();
 
-	private final SecureRandom lives = new SecureRandom();
-
 	private final ScheduledThreadPoolExecutor timer;
-
-	private volatile boolean closed;
 
 	public VirtualAdapter(VsriovProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
-		this.vfs = new AtomicReferenceArray<>(properties.totalVfs());
 		this.timer = new ScheduledThreadPoolExecutor(1, (task) -> {
 			var thread = new Thread(task, "vsriov-poll-timeouts");
 			thread.setDaemon(true);
 			return thread;
 		});
 		this.timer.setRemoveOnCancelPolicy(true);
-		for (int id = 0; id < properties.initialVfs(); id++) {
-			this.vfs.set(id, newLife(id, null));
-		}
-		this.stats.started(properties.initialVfs());
+		this.vfs = new VfSlots(properties, this.timer, this.stats);
 	}
 
 	public VsriovProperties properties() {
@@ -75,11 +56,12 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public BlockMask invalidate(int vfId, BlockMask mask) {
 		checkInvalidatable(mask);
+		VirtualFunction vf = vf(vfId);
 		BlockMask pending;
-		do {
-			pending = vf(vfId).invalidations().invalidate(mask);
+		while ((pending = vf.invalidations().invalidate(mask)) == null) {
+			vf.awaitEnd();
+			vf = vf(vfId);
 		}
-		while (pending == null);
 		return pending;
 	}
 
@@ -87,10 +69,11 @@ public class VirtualAdapter implements AutoCloseable {
 	public List<VfState> invalidateAll(BlockMask mask) {
 		checkInvalidatable(mask);
 		var states = new ArrayList<VfState>();
-		for (VirtualFunction vf : allocated()) {
+		for (VirtualFunction vf : this.vfs.allocated()) {
 			// A life that ended meanwhile passes the invalidation on to the next one, if any.
 			while (vf != null && vf.invalidations().invalidate(mask) == null) {
-				vf = this.vfs.get(vf.id());
+				vf.awaitEnd();
+				vf = this.vfs.current(vf.id());
 			}
 			if (vf != null) {
 				states.add(vf.state());
@@ -182,23 +165,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 *     {@link Fault#NO_FREE_VF} if every VF is
 	 */
 	public VfState allocate(Integer vfId) {
-		if (vfId != null) {
-			checkVfId(vfId);
-			VfState state = tryAllocate(vfId);
-			if (state == null) {
-				throw new AdapterException(Fault.VF_ALLOCATED, "VF " + vfId + " is allocated already; free it first",
-						Map.of("vfId", vfId));
-			}
-			return state;
-		}
-		for (int id = 0; id < this.vfs.length(); id++) {
-			VfState state = (this.vfs.get(id) == null) ? tryAllocate(id) : null;
-			if (state != null) {
-				return state;
-			}
-		}
-		throw new AdapterException(Fault.NO_FREE_VF,
-				"all " + this.vfs.length() + " VFs are allocated (vsriov.total-vfs); free one first", Map.of());
+		return this.vfs.allocate(vfId).state();
 	}
 
 	/**
@@ -206,14 +173,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 * it is not found until it is allocated again.
 	 */
 	public void free(int vfId) {
-		int ended;
-		do {
-			VirtualFunction life = vf(vfId);
-			ended = life.end(Fault.VF_GONE, (blocks) -> install(vfId, life, null));
-		}
-		while (ended < 0);
-		this.stats.freed();
-		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
+		this.vfs.free(vfId);
 	}
 
 	/**
@@ -222,14 +182,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 * with {@link Fault#VF_RESET}.
 	 */
 	public void reset(int vfId) {
-		int ended;
-		do {
-			VirtualFunction life = vf(vfId);
-			ended = life.end(Fault.VF_RESET, (blocks) -> install(vfId, life, newLife(vfId, blocks)));
-		}
-		while (ended < 0);
-		this.stats.reset();
-		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
+		this.vfs.reset(vfId);
 	}
 
 	public VfState state(int vfId) {
@@ -238,7 +191,7 @@ public class VirtualAdapter implements AutoCloseable {
 
 	/** Every allocated VF, in id order. */
 	public List<VfState> states() {
-		return allocated().stream().map(VirtualFunction::state).toList();
+		return this.vfs.allocated().stream().map(VirtualFunction::state).toList();
 	}
 
 	/**
@@ -248,74 +201,12 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		// Set before the VFs are released: a life installed meanwhile either is among them or sees the flag.
-		this.closed = true;
-		allocated().forEach(VirtualFunction::release);
+		this.vfs.close();
 		this.timer.shutdownNow();
 	}
 
-	private List<VirtualFunction> allocated() {
-		var allocated = new ArrayList<VirtualFunction>();
-		for (int id = 0; id < this.vfs.length(); id++) {
-			VirtualFunction vf = this.vfs.get(id);
-			if (vf != null) {
-				allocated.add(vf);
-			}
-		}
-		return allocated;
-	}
-
-	/**
-	 * Puts a life in a VF's slot if the slot still holds {@code expected}. Frees and resets call this
-	 * under the lock of the expected life, and allocation expects an empty slot, so only a racing
-	 * allocation can find the slot changed.
-	 */
-	private boolean install(int id, VirtualFunction expected, VirtualFunction next) {
-		if (!this.vfs.compareAndSet(id, expected, next)) {
-			return false;
-		}
-		if (next != null && this.closed) {
-			next.release();
-		}
-		return true;
-	}
-
-	/** Allocates a VF if its slot is empty; returns the new life's state, or null if it was not. */
-	private VfState tryAllocate(int vfId) {
-		VirtualFunction life = newLife(vfId, null);
-		if (!install(vfId, null, life)) {
-			return null;
-		}
-		this.stats.allocated();
-		LOG.info("VF {} allocated", vfId);
-		return life.state();
-	}
-
-	/** A new life of a VF, starting with the given blocks or, if null, none written. */
-	private VirtualFunction newLife(int id, ConfigBlock[] blocks) {
-		long life = this.lives.nextLong();
-		int maxWaiters = this.properties.poll().maxWaitersPerVf();
-		var cache = new InvalidationCache(id, life, maxWaiters, this.timer, this.stats);
-		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), maxWaiters, this.timer, this.stats);
-		return new VirtualFunction(id, life, (blocks != null) ? blocks : new ConfigBlock[this.properties.blockCount()],
-				cache, writes);
-	}
-
-	private void checkVfId(int vfId) {
-		if (vfId < 0 || vfId >= this.vfs.length()) {
-			throw new AdapterException(Fault.INVALID_VF_ID,
-					"vfId must be 0 to " + (this.vfs.length() - 1) + " (vsriov.total-vfs is " + this.vfs.length() + ")",
-					Map.of("vfId", vfId));
-		}
-	}
-
 	private VirtualFunction vf(int vfId) {
-		checkVfId(vfId);
-		VirtualFunction vf = this.vfs.get(vfId);
-		if (vf == null) {
-			throw new AdapterException(Fault.VF_NOT_FOUND, "VF " + vfId + " is not allocated", Map.of("vfId", vfId));
-		}
-		return vf;
+		return this.vfs.get(vfId);
 	}
 
 	private void checkBlock(int vfId, int blockId) {

@@ -98,28 +98,42 @@ final class VirtualFunction {
 
 	/**
 	 * Ends this life, once: a free ({@link Fault#VF_GONE}) or a reset ({@link Fault#VF_RESET}). Under
-	 * this VF's lock, no write is accepted after it and {@code successor} gets the blocks as they are
-	 * (a reset carries them over) to install the next life, or none, in the VF's slot. Installing
-	 * before the lock is released means a write or invalidation refused by this life finds the next
-	 * one at once. Then every parked poll of both streams ends with the fault.
+	 * this VF's lock, which writes take: no write is accepted after it, both streams end (parked polls
+	 * get the fault, later polls get it at once, invalidations are refused), and {@code install} puts
+	 * the next life, or none, in the VF's slot. A call refused by this life waits for the lock
+	 * ({@link #awaitEnd}) and then finds the next life in the slot.
 	 * @return how many parked polls ended, or -1 if this life had already ended (another free or
 	 *     reset won the race)
 	 */
-	int end(Fault fault, Consumer<ConfigBlock[]> successor) {
+	int end(Fault fault, Runnable install) {
+		var completions = new ArrayList<Runnable>();
 		synchronized (this) {
 			if (this.ended != null) {
 				return -1;
 			}
 			this.ended = fault;
-			successor.accept(this.blocks.clone());
+			completions.addAll(this.invalidations.end(fault));
+			completions.addAll(this.writes.end(fault));
+			install.run();
 		}
-		return run(this.invalidations.end(fault)) + run(this.writes.end(fault));
+		completions.forEach(Runnable::run);
+		return completions.size();
+	}
+
+	/** Returns once an {@link #end} in progress has installed the next life. */
+	synchronized void awaitEnd() {
+		// Nothing to do: taking the lock is the wait.
+	}
+
+	/** The blocks as they are, for the next life after a reset. */
+	synchronized ConfigBlock[] blocks() {
+		return this.blocks.clone();
 	}
 
 	/** Answers every parked poll of both streams as timed out, and parks no more: the service is stopping. */
 	void release() {
-		run(this.invalidations.release());
-		run(this.writes.release());
+		this.invalidations.release().forEach(Runnable::run);
+		this.writes.release().forEach(Runnable::run);
 	}
 
 	/**
@@ -152,11 +166,6 @@ final class VirtualFunction {
 			}
 		}
 		return this.invalidations.state(written, this.writes.size(), this.writes.waiters());
-	}
-
-	private static int run(List<Runnable> completions) {
-		completions.forEach(Runnable::run);
-		return completions.size();
 	}
 
 }

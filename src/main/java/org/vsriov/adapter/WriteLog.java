@@ -55,31 +55,34 @@ final class WriteLog {
 	Waiter<List<BlockWrite>> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<List<BlockWrite>>> callback) {
 		PollOutcome<List<BlockWrite>> outcome;
 		synchronized (this) {
-			if (this.waiting.ended() != null) {
-				return Waiter.answered(callback, new PollOutcome.Ended<>(this.waiting.ended(), this.vfId));
-			}
-			long oldest = this.appended - retained();
-			long from = (after != null) ? after.position() : oldest;
-			if (from > this.appended) {
-				throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of the block-write log of VF "
-						+ this.vfId, Map.of("vfId", this.vfId, "cursor", after.encode()));
-			}
-			if (from < oldest) {
-				throw new AdapterException(Fault.STALE_CURSOR, "the block-write log of VF " + this.vfId + " keeps the "
-						+ this.ring.length + " newest writes, and " + (oldest - from) + " write(s) after this cursor "
-						+ "are gone; re-read the blocks and poll again without a cursor",
-						Map.of("vfId", this.vfId, "cursor", after.encode()));
-			}
-			if (from < this.appended) {
-				outcome = new PollOutcome.Delivered<>(after(from), cursor());
+			Fault ended = this.waiting.ended();
+			if (ended != null) {
+				outcome = new PollOutcome.Ended<>(ended, this.vfId);
 			}
 			else {
-				// Parked under the lock append() takes: no write slips in between the check and the park.
-				Waiter<List<BlockWrite>> parked = this.waiting.park(from, false, timeout, callback);
-				if (parked != null) {
-					return parked;
+				long oldest = this.appended - retained();
+				long from = (after != null) ? after.position() : oldest;
+				if (from > this.appended) {
+					throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of the block-write log of VF "
+							+ this.vfId, Map.of("vfId", this.vfId, "cursor", after.encode()));
 				}
-				outcome = new PollOutcome.TimedOut<>(cursor());
+				if (from < oldest) {
+					throw new AdapterException(Fault.STALE_CURSOR, "the block-write log of VF " + this.vfId
+							+ " keeps the " + this.ring.length + " newest writes, and " + (oldest - from)
+							+ " write(s) after this cursor are gone; re-read the blocks and poll again without a cursor",
+							Map.of("vfId", this.vfId, "cursor", after.encode()));
+				}
+				if (from < this.appended) {
+					outcome = new PollOutcome.Delivered<>(after(from), cursor());
+				}
+				else {
+					// Parked under the lock append() takes: no write slips in between the check and the park.
+					Waiter<List<BlockWrite>> parked = this.waiting.park(from, false, timeout, callback);
+					if (parked != null) {
+						return parked;
+					}
+					outcome = new PollOutcome.TimedOut<>(cursor());
+				}
 			}
 		}
 		return Waiter.answered(callback, outcome);

@@ -40,6 +40,11 @@ import static org.vsriov.adapter.Polls.pollWrites;
  * <p>VF 1 gets chaos: unguarded invalidations and writes, polls with tiny timeouts in both modes, and
  * random resets, frees and re-allocations. No poll may outlive its timeout by more than a margin, and
  * no delivery may carry a cursor of another life than the one it was asked after.
+ *
+ * <p>VF 2 has invalidations and writes racing resets with nothing to serialize them: each must land
+ * in a life, old or new, and count there: an invalidation's answer holds its bits (nothing
+ * acknowledges on VF 2), a write's answer holds its bytes, and after the race each block, written by
+ * one thread only, holds the last bytes written to it (a reset keeps blocks).
  */
 class LifecycleConcurrencyTest {
 
@@ -48,6 +53,8 @@ class LifecycleConcurrencyTest {
 	private static final int WRITES_PER_LIFE = 50;
 
 	private static final Duration HANG = Duration.ofSeconds(20);
+
+	private static final int VF2_BLOCKS = 8;
 
 	private final VirtualAdapter adapter = new VirtualAdapter(VsriovProperties.defaults(), Clock.systemUTC());
 
@@ -73,6 +80,9 @@ class LifecycleConcurrencyTest {
 
 	private final Semaphore writePermits = new Semaphore(WRITES_PER_LIFE);
 
+	// Written by the one VF 2 writer thread, read after it has stopped.
+	private final int[] lastWrittenVf2 = new int[VF2_BLOCKS];
+
 	private volatile boolean stop;
 
 	@AfterEach
@@ -97,6 +107,9 @@ class LifecycleConcurrencyTest {
 		}
 		workers.add(start(this::chaosPf));
 		workers.add(start(this::chaosLifecycle));
+		workers.add(start(this::invalidateVf2AmidResets));
+		workers.add(start(this::writeVf2AmidResets));
+		workers.add(start(this::resetVf2));
 
 		for (int reset = 1; reset <= RESETS; reset++) {
 			int current = reset - 1;
@@ -118,9 +131,16 @@ class LifecycleConcurrencyTest {
 			}
 		}
 		this.stop = true;
+		// A follower may have parked one more poll after the last reset; nothing would wake it.
+		this.adapter.close();
 		for (Future<?> worker : workers) {
 			worker.get(HANG.toSeconds(), TimeUnit.SECONDS);
 		}
+		for (int block = 0; block < VF2_BLOCKS; block++) {
+			assertThat(ByteBuffer.wrap(this.adapter.read(2, block, Role.PF).data()).getInt())
+				.as("block %d of VF 2 after the race", block).isEqualTo(this.lastWrittenVf2[block]);
+		}
+		assertThat(this.adapter.stats().resets()).isGreaterThan(RESETS);
 
 		assertThat(this.endedPolls).as("polls ended by a reset while parked").hasPositiveValue();
 		this.delivered.forEach((lifeId, bits) -> {
@@ -130,8 +150,36 @@ class LifecycleConcurrencyTest {
 		this.received.forEach((lifeId, seqs) -> assertThat(seqs)
 			.as("writes received in life %d", this.lifeIndex.get(lifeId))
 			.allMatch((seq) -> seq / 1_000_000 == this.lifeIndex.get(lifeId)));
-		this.adapter.close();
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	private void invalidateVf2AmidResets() {
+		var random = ThreadLocalRandom.current();
+		while (!this.stop) {
+			var mask = new BlockMask(1L << random.nextInt(64));
+			BlockMask pending = this.adapter.invalidate(2, mask);
+			assertThat(pending.bits() & mask.bits()).as("pending mask after invalidating %s", mask.toHex())
+				.isEqualTo(mask.bits());
+		}
+	}
+
+	private void writeVf2AmidResets() {
+		int seq = 0;
+		while (!this.stop) {
+			int block = seq % VF2_BLOCKS;
+			byte[] data = ByteBuffer.allocate(4).putInt(++seq).array();
+			ConfigBlock written = this.adapter.write(2, block, data, Role.VF, (version) -> true);
+			assertThat(written.data()).as("the block a write answers with").isEqualTo(data);
+			// Only this thread writes the block, and resets keep blocks: it must read its own write back.
+			assertThat(this.adapter.read(2, block, Role.VF).data()).as("block %d read back", block).isEqualTo(data);
+			this.lastWrittenVf2[block] = seq;
+		}
+	}
+
+	private void resetVf2() {
+		while (!this.stop) {
+			this.adapter.reset(2);
+		}
 	}
 
 	private Future<?> start(Work work) {

@@ -139,6 +139,16 @@ class VfLifecycleTest {
 	}
 
 	@Test
+	void closeShouldAnswerParkedPollsOfBothKindsAsTimedOutWithTheirCursor() throws Exception {
+		var invalidations = poll(this.adapter, 3, null, "5m");
+		var writes = pollWrites(this.adapter, 3, null, "5m");
+		this.adapter.close();
+		assertThat(await(invalidations)).isEqualTo(new PollOutcome.TimedOut<>(this.adapter.state(3).cursor()));
+		assertThat(await(writes)).isEqualTo(new PollOutcome.TimedOut<>(this.adapter.blockWritesCursor(3)));
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	@Test
 	void vfAllocatedAfterCloseShouldNotParkPolls() {
 		this.adapter.close();
 		this.adapter.allocate(6);
@@ -161,8 +171,8 @@ class VfLifecycleTest {
 			var cache = new InvalidationCache(5, 1, 16, timer, stats);
 			var log = new WriteLog(5, 1, 16, 16, timer, stats);
 			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log);
-			assertThat(vf.end(Fault.VF_RESET, (blocks) -> { })).isZero();
-			assertThat(vf.end(Fault.VF_GONE, (blocks) -> { })).as("a second end").isNegative();
+			assertThat(vf.end(Fault.VF_RESET, () -> { })).isZero();
+			assertThat(vf.end(Fault.VF_GONE, () -> { })).as("a second end").isNegative();
 
 			var timeout = PollTimeout.parse("5m", VsriovProperties.Poll.defaults());
 			var outcome = new CompletableFuture<PollOutcome<BlockMask>>();

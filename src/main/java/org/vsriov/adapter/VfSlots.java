@@ -1,0 +1,184 @@
+package org.vsriov.adapter;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which life each VF id is in: the slot of a VF id holds its current life, or null while it is not
+ * allocated. Allocation (OID_NIC_SWITCH_ALLOCATE_VF), free (OID_NIC_SWITCH_FREE_VF) and reset
+ * (OID_SRIOV_RESET_VF) change the slots.
+ *
+ * <p>A slot changes only by allocation (null to a new life) or under the lock of the life it holds,
+ * as that life ends ({@link VirtualFunction#end}), which installs the next life (or none) before it
+ * lets go of the lock. A call that reaches a life that has just ended therefore finds the next one in
+ * the slot once that lock is free: it lands in the next life or answers 404, never in a life that is
+ * gone.
+ */
+final class VfSlots {
+
+	private static final Logger LOG = LoggerFactory.getLogger(VfSlots.class);
+
+	private final VsriovProperties properties;
+
+	private final ScheduledExecutorService timer;
+
+	private final AdapterStats stats;
+
+	private final AtomicReferenceArray<VirtualFunction> slots;
+
+	// Every life gets a random id, so that a cursor of an earlier life, of this run or another, is told apart.
+	private final SecureRandom lives = new SecureRandom();
+
+	private volatile boolean closed;
+
+	VfSlots(VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats) {
+		this.properties = properties;
+		this.timer = timer;
+		this.stats = stats;
+		this.slots = new AtomicReferenceArray<>(properties.totalVfs());
+		for (int id = 0; id < properties.initialVfs(); id++) {
+			this.slots.set(id, newLife(id, new ConfigBlock[properties.blockCount()]));
+		}
+		stats.started(properties.initialVfs());
+	}
+
+	/**
+	 * The current life of an allocated VF.
+	 * @throws AdapterException {@link Fault#INVALID_VF_ID} outside 0..totalVfs-1,
+	 *     {@link Fault#VF_NOT_FOUND} if the VF is not allocated
+	 */
+	VirtualFunction get(int vfId) {
+		check(vfId);
+		VirtualFunction vf = this.slots.get(vfId);
+		if (vf == null) {
+			throw new AdapterException(Fault.VF_NOT_FOUND, "VF " + vfId + " is not allocated", Map.of("vfId", vfId));
+		}
+		return vf;
+	}
+
+	/** The current life of a VF id in range, or null if it is not allocated. */
+	VirtualFunction current(int vfId) {
+		return this.slots.get(vfId);
+	}
+
+	/** Every allocated VF's current life, in id order. */
+	List<VirtualFunction> allocated() {
+		var allocated = new ArrayList<VirtualFunction>();
+		for (int id = 0; id < this.slots.length(); id++) {
+			VirtualFunction vf = this.slots.get(id);
+			if (vf != null) {
+				allocated.add(vf);
+			}
+		}
+		return allocated;
+	}
+
+	/**
+	 * Allocates a VF: a new life with no block written, an empty log and no pending bits.
+	 * @param vfId the VF to allocate, or null for the lowest free one
+	 * @throws AdapterException {@link Fault#VF_ALLOCATED} if it is allocated already,
+	 *     {@link Fault#NO_FREE_VF} if every VF is
+	 */
+	VirtualFunction allocate(Integer vfId) {
+		if (vfId != null) {
+			check(vfId);
+			VirtualFunction life = tryAllocate(vfId);
+			if (life == null) {
+				throw new AdapterException(Fault.VF_ALLOCATED, "VF " + vfId + " is allocated already; free it first",
+						Map.of("vfId", vfId));
+			}
+			return life;
+		}
+		for (int id = 0; id < this.slots.length(); id++) {
+			VirtualFunction life = (this.slots.get(id) == null) ? tryAllocate(id) : null;
+			if (life != null) {
+				return life;
+			}
+		}
+		throw new AdapterException(Fault.NO_FREE_VF,
+				"all " + this.slots.length() + " VFs are allocated (vsriov.total-vfs); free one first", Map.of());
+	}
+
+	/** Ends the VF's life and leaves its slot empty; its parked polls end with {@link Fault#VF_GONE}. */
+	void free(int vfId) {
+		int ended;
+		do {
+			VirtualFunction life = get(vfId);
+			ended = life.end(Fault.VF_GONE, () -> install(vfId, life, null));
+		}
+		while (ended < 0);
+		this.stats.freed();
+		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
+	}
+
+	/**
+	 * Ends the VF's life and starts the next with the same blocks; its parked polls end with
+	 * {@link Fault#VF_RESET}.
+	 */
+	void reset(int vfId) {
+		int ended;
+		do {
+			VirtualFunction life = get(vfId);
+			ended = life.end(Fault.VF_RESET, () -> install(vfId, life, newLife(vfId, life.blocks())));
+		}
+		while (ended < 0);
+		this.stats.reset();
+		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
+	}
+
+	/** Releases every life, and every life installed from now on: the service is stopping. */
+	void close() {
+		// Set before the lives are listed: a life installed meanwhile either is listed or sees the flag.
+		this.closed = true;
+		allocated().forEach(VirtualFunction::release);
+	}
+
+	private VirtualFunction tryAllocate(int vfId) {
+		VirtualFunction life = newLife(vfId, new ConfigBlock[this.properties.blockCount()]);
+		if (!install(vfId, null, life)) {
+			return null;
+		}
+		this.stats.allocated();
+		LOG.info("VF {} allocated", vfId);
+		return life;
+	}
+
+	/**
+	 * Puts a life in a slot if the slot still holds {@code expected}. Frees and resets call this under
+	 * the lock of the expected life, so only a racing allocation can find a slot changed.
+	 */
+	private boolean install(int id, VirtualFunction expected, VirtualFunction next) {
+		if (!this.slots.compareAndSet(id, expected, next)) {
+			return false;
+		}
+		if (next != null && this.closed) {
+			next.release();
+		}
+		return true;
+	}
+
+	private VirtualFunction newLife(int id, ConfigBlock[] blocks) {
+		long life = this.lives.nextLong();
+		int maxWaiters = this.properties.poll().maxWaitersPerVf();
+		var cache = new InvalidationCache(id, life, maxWaiters, this.timer, this.stats);
+		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), maxWaiters, this.timer, this.stats);
+		return new VirtualFunction(id, life, blocks, cache, writes);
+	}
+
+	private void check(int vfId) {
+		if (vfId < 0 || vfId >= this.slots.length()) {
+			throw new AdapterException(Fault.INVALID_VF_ID,
+					"vfId must be 0 to " + (this.slots.length() - 1) + " (vsriov.total-vfs is " + this.slots.length()
+							+ ")",
+					Map.of("vfId", vfId));
+		}
+	}
+
+}
