@@ -39,7 +39,7 @@ class AdapterController {
 		return new AdapterView(properties.totalVfs(), properties.blockCount(), properties.blockSize(), vfs);
 	}
 
-	@PostMapping("/invalidations")
+	@PostMapping(path = "/invalidations", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	@Operation(summary = "Invalidate blocks of every VF (NdisMInvalidateConfigBlock, VF 0xFFFF)",
 			description = "NdisMInvalidateConfigBlock for every allocated VF (the pcivirt.h VF index 0xFFFF "

@@ -40,7 +40,7 @@ class VfAdminController {
 		return VfView.of(this.adapter.state(vfId));
 	}
 
-	@PostMapping("/invalidations")
+	@PostMapping(path = "/invalidations", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	@Operation(summary = "Invalidate blocks of a VF (NdisMInvalidateConfigBlock)",
 			description = "NdisMInvalidateConfigBlock(VFId, BlockMask): the 64-bit mask (bit i = block i, blocks "

@@ -34,7 +34,9 @@ class VfLifecycleController {
 		this.adapter = adapter;
 	}
 
-	@PostMapping
+	// JSON only (the YAML reader on the classpath would skip the strict JSON rules); a POST without a
+	// body still matches, since the body is optional.
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Allocate a VF (OID_NIC_SWITCH_ALLOCATE_VF)",
 			description = "Allocates the VF given as `vfId`, or the lowest free one when the body or `vfId` is "
 					+ "absent. The VF starts a new life: every block reads as zeros, the write log is empty, no "

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -107,6 +108,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		var unknown = causedBy(ex, UnrecognizedPropertyException.class);
 		if (unknown != null) {
 			return "unknown field '" + unknown.getPropertyName() + "'";
+		}
+		var range = causedBy(ex, InputCoercionException.class);
+		if (range != null) {
+			return range.getPath().isEmpty() ? "a number in the request body is out of range"
+					: "field '" + path(range) + "' is out of range";
 		}
 		var syntax = causedBy(ex, StreamReadException.class);
 		if (syntax != null) {
