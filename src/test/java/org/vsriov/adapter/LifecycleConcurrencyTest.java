@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -227,64 +230,49 @@ class LifecycleConcurrencyTest {
 
 	/** The lossless VF agent loop of the README, restarting on 410. */
 	private void followInvalidationsOfVf0() throws Exception {
-		String cursor = null;
-		while (!this.stop) {
-			PollOutcome<BlockMask> outcome;
-			try {
-				outcome = poll(this.adapter, 0, cursor, (cursor == null) ? "0" : "5m").get(HANG.toSeconds(),
-						TimeUnit.SECONDS);
-			}
-			catch (AdapterException ex) {
-				assertThat(ex.fault()).isEqualTo(Fault.STALE_CURSOR);
-				cursor = null;
-				continue;
-			}
-			if (outcome instanceof PollOutcome.Delivered<BlockMask> delivered) {
-				assertSameLife(cursor, delivered.cursor());
-				this.delivered.computeIfAbsent(lifeOf(delivered.cursor()), (key) -> new AtomicLong())
-					.accumulateAndGet(delivered.news().bits(), (a, b) -> a | b);
-				cursor = delivered.cursor().encode();
-			}
-			else if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut) {
-				cursor = timedOut.cursor().encode();
-			}
-			else {
-				assertThat(outcome).isEqualTo(new PollOutcome.Ended<>(Fault.VF_RESET, 0));
-				this.endedPolls.incrementAndGet();
-				cursor = null;
-			}
-		}
+		follow((cursor) -> poll(this.adapter, 0, cursor, (cursor == null) ? "0" : "5m"),
+				(delivered) -> this.delivered.computeIfAbsent(lifeOf(delivered.cursor()), (key) -> new AtomicLong())
+					.accumulateAndGet(delivered.news().bits(), (a, b) -> a | b));
 	}
 
+	/** A PF agent following the write log, restarting on 410. */
 	private void followWritesOfVf0() throws Exception {
+		follow((cursor) -> pollWrites(this.adapter, 0, cursor, "5m"), (delivered) -> {
+			Set<Integer> seqs = this.received.computeIfAbsent(lifeOf(delivered.cursor()),
+					(key) -> ConcurrentHashMap.newKeySet());
+			for (BlockWrite write : delivered.news()) {
+				assertThat(seqs.add(ByteBuffer.wrap(write.data()).getInt())).as("delivered twice").isTrue();
+			}
+		});
+	}
+
+	/**
+	 * Polls VF 0 after the cursor of each answer until the test stops, starting again without a cursor
+	 * after a 410. Every delivery must be of the life the poll asked after.
+	 */
+	private <T> void follow(Function<String, CompletableFuture<PollOutcome<T>>> poll,
+			Consumer<PollOutcome.Delivered<T>> received) throws Exception {
 		String cursor = null;
 		while (!this.stop) {
-			PollOutcome<List<BlockWrite>> outcome;
+			PollOutcome<T> outcome;
 			try {
-				outcome = pollWrites(this.adapter, 0, cursor, "5m").get(HANG.toSeconds(), TimeUnit.SECONDS);
+				outcome = poll.apply(cursor).get(HANG.toSeconds(), TimeUnit.SECONDS);
 			}
 			catch (AdapterException ex) {
 				assertThat(ex.fault()).isEqualTo(Fault.STALE_CURSOR);
 				cursor = null;
 				continue;
 			}
-			if (outcome instanceof PollOutcome.Delivered<List<BlockWrite>> delivered) {
-				assertSameLife(cursor, delivered.cursor());
-				Set<Integer> seqs = this.received.computeIfAbsent(lifeOf(delivered.cursor()),
-						(key) -> ConcurrentHashMap.newKeySet());
-				for (BlockWrite write : delivered.news()) {
-					assertThat(seqs.add(ByteBuffer.wrap(write.data()).getInt())).as("delivered twice").isTrue();
-				}
-				cursor = delivered.cursor().encode();
-			}
-			else if (outcome instanceof PollOutcome.TimedOut<List<BlockWrite>> timedOut) {
-				cursor = timedOut.cursor().encode();
-			}
-			else {
+			if (outcome instanceof PollOutcome.Ended) {
 				assertThat(outcome).isEqualTo(new PollOutcome.Ended<>(Fault.VF_RESET, 0));
 				this.endedPolls.incrementAndGet();
 				cursor = null;
+				continue;
 			}
+			if (outcome instanceof PollOutcome.Delivered<T> delivered) {
+				received.accept(delivered);
+			}
+			cursor = cursorOf(cursor, outcome);
 		}
 	}
 
