@@ -29,7 +29,7 @@ class AdapterController {
 	}
 
 	@GetMapping
-	@Operation(summary = "Adapter state (SR-IOV capability, allocated VFs)",
+	@Operation(operationId = "adapterState", summary = "Adapter state (SR-IOV capability, allocated VFs)",
 			description = "The SR-IOV capability (TotalVFs), the block geometry, and every allocated VF "
 					+ "(NumVFs) with its pending mask.")
 	@ApiResponse(responseCode = "200", description = "The adapter")

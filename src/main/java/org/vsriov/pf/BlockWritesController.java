@@ -41,7 +41,7 @@ class BlockWritesController {
 	}
 
 	@GetMapping(path = "/api/v1/pf/vfs/{vfId}/block-writes", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Wait for the VF's block writes (OID_SRIOV_WRITE_VF_CONFIG_BLOCK)",
+	@Operation(operationId = "pollBlockWrites", summary = "Wait for the VF's block writes (OID_SRIOV_WRITE_VF_CONFIG_BLOCK)",
 			description = "Every NdisMWriteConfigBlock of the VF after `after`, oldest first, each with the "
 					+ "bytes written (a record streamed as several writes to one block arrives whole, write by "
 					+ "write). Answers at once if there are any, else waits up to `timeout` for the next. Without "

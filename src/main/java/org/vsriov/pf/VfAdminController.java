@@ -28,9 +28,9 @@ class VfAdminController {
 	}
 
 	@GetMapping
-	@Operation(summary = "VF state",
+	@Operation(operationId = "vfState", summary = "VF state",
 			description = "The VF's pending mask (every bit invalidated since it last acknowledged), its current "
-					+ "invalidation cursor, its parked polls, the blocks written in this life, and the size of "
+					+ "invalidation cursor, its parked polls, the blocks written since it was allocated (a reset keeps them), and the size of "
 					+ "its block-write log. The cursor is for watching: a VF that polls with it as `after` "
 					+ "acknowledges every pending bit, delivered or not. A VF uses the cursors of its own answers.")
 	@ApiResponse(responseCode = "200", description = "The VF")

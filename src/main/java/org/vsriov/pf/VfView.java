@@ -13,7 +13,8 @@ import org.vsriov.adapter.VfState;
  * @param cursor the VF's current invalidation cursor, for watching; a VF that polls with it as
  *     {@code after} acknowledges everything pending, delivered or not
  * @param waiters invalidation polls parked right now
- * @param writtenBlocks the blocks written in this life, with versions and last writer
+ * @param writtenBlocks the blocks written since the VF was allocated (a reset keeps them), with
+ *     versions and last writer
  * @param writeLogSize VF writes retained in the block-write log
  * @param blockWriteWaiters the PF's block-write polls parked right now
  */

@@ -41,7 +41,7 @@ class InvalidationPollController {
 	}
 
 	@GetMapping(path = "/api/v1/vfs/{vfId}/invalidations", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Wait for invalidations (IOCTL_VPCI_INVALIDATE_BLOCK)",
+	@Operation(operationId = "pollInvalidations", summary = "Wait for invalidations (IOCTL_VPCI_INVALIDATE_BLOCK)",
 			description = "The guest's pending IOCTL_VPCI_INVALIDATE_BLOCK. Answers at once if blocks were "
 					+ "invalidated after `after`, else waits up to `timeout`. The answer is the body of "
 					+ "OID_SRIOV_VF_INVALIDATE_CONFIG_BLOCK: every invalidation after the cursor, OR-merged. Poll "

@@ -74,6 +74,20 @@ enum ProblemType {
 		};
 	}
 
+	/** The first kind, in the order above, that answers with the status (for documentation examples). */
+	static ProblemType firstOf(int status) {
+		for (ProblemType kind : values()) {
+			if (kind.status.value() == status) {
+				return kind;
+			}
+		}
+		return forStatus(status);
+	}
+
+	String title() {
+		return this.title;
+	}
+
 	HttpStatus status() {
 		return this.status;
 	}

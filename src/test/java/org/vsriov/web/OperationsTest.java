@@ -1,5 +1,7 @@
 package org.vsriov.web;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,6 +99,23 @@ class OperationsTest {
 			.exists();
 		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/invalidations'].post.requestBody.content['application/json'].schema")
 			.exists();
+	}
+
+	@Test
+	void openApiErrorExamplesShouldMatchTheirStatusAndParametersShouldShowTheirRanges() {
+		var docs = this.client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody();
+		String conflict = "$.paths['/api/v1/pf/vfs'].post.responses['409'].content['application/problem+json'].example";
+		docs.jsonPath(conflict + ".status").isEqualTo(409);
+		docs.jsonPath(conflict + ".type").isEqualTo(ProblemType.BASE + "vf-allocated");
+		docs.jsonPath(conflict + ".instance").isEqualTo("/api/v1/pf/vfs");
+		String gone = "$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.responses['410'].content['application/problem+json'].example";
+		docs.jsonPath(gone + ".status").isEqualTo(410);
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.operationId").isEqualTo("pollBlockWrites");
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.operationId").isEqualTo("pollInvalidations");
+		String read = "$.paths['/api/v1/vfs/{vfId}/config-blocks/{blockId}'].get.parameters";
+		docs.jsonPath(read + "[?(@.name == 'vfId')].schema.maximum").isEqualTo(List.of(63));
+		docs.jsonPath(read + "[?(@.name == 'length')].schema.minimum").isEqualTo(List.of(1));
+		docs.jsonPath(read + "[?(@.name == 'length')].schema.maximum").isEqualTo(List.of(128));
 	}
 
 	@Test
