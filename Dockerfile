@@ -5,7 +5,7 @@
 
 # Build stage: the Maven wrapper fetches Maven and the dependencies (cached in ~/.m2
 # between builds), packages the jar, and splits it into Spring Boot's layers.
-FROM eclipse-temurin:21-jdk AS build
+FROM docker.io/library/eclipse-temurin:21-jdk AS build
 WORKDIR /build
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
@@ -17,7 +17,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 # Runtime stage: a JRE only, the layers copied from the least to the most often changed,
 # so that a code change rebuilds only the small application layer.
-FROM eclipse-temurin:21-jre
+FROM docker.io/library/eclipse-temurin:21-jre
 WORKDIR /app
 COPY --from=build /build/extracted/dependencies/ ./
 COPY --from=build /build/extracted/spring-boot-loader/ ./

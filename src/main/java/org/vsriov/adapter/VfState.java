@@ -9,7 +9,7 @@ import java.util.List;
  * @param pendingMask every bit invalidated since the VF last acknowledged
  * @param cursor the VF's current invalidation cursor
  * @param waiters invalidation polls parked right now
- * @param writtenBlocks the blocks written in this life, by id
+ * @param writtenBlocks the blocks written since the VF was allocated (a reset keeps them), by id
  * @param writeLogSize VF writes retained in the log
  * @param writeWaiters block-write polls (the PF's) parked right now
  */

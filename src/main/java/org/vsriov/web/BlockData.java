@@ -41,7 +41,7 @@ public record BlockData(@Schema(example = "0100ff") String hex, @Schema(example 
 			String field = (this.hex != null) ? "hex" : "base64";
 			String value = (this.hex != null) ? this.hex : this.base64;
 			throw new AdapterException(Fault.INVALID_BLOCK_DATA, (this.hex != null)
-					? "hex must be an even number of hex digits (0-9, a-f), two per byte"
+					? "hex must be an even number of hex digits (0-9, a-f, A-F), two per byte"
 					: "base64 must be standard base64 (A-Z, a-z, 0-9, +, /, with = padding)",
 					Map.of(field, value));
 		}

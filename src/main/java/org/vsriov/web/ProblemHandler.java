@@ -98,7 +98,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			ProblemType kind = ProblemType.forStatus(statusCode.value());
 			kind.dress(problem);
 			if (kind == ProblemType.NOT_FOUND) {
-				problem.setDetail("no resource at this path (no trailing slash); every operation is listed at /swagger-ui.html");
+				problem.setDetail("no resource at this path; every operation is listed at /swagger-ui.html "
+						+ "(paths end without a slash)");
 			}
 		}
 		return super.createResponseEntity(body, headers, statusCode, request);
