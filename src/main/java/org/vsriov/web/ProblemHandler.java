@@ -71,13 +71,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			ProblemDetail problem = ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL);
 			return handleExceptionInternal(ex, problem, headers, ProblemType.BODY_TOO_LARGE.status(), request);
 		}
-		ProblemDetail problem = ProblemType.MALFORMED_REQUEST.problem(unreadable(ex));
-		List<Map<String, String>> errors = (causedBy(ex, StreamReadException.class) != null) ? List.of()
-				: fieldErrors(ex);
+		// A body's vfId that is not an integer in range is an invalid VF id, as it is in a path.
+		var jackson = causedBy(ex, JacksonException.class);
+		ProblemType kind = (jackson != null && !(jackson instanceof UnrecognizedPropertyException)
+				&& "vfId".equals(path(jackson))) ? ProblemType.INVALID_VF_ID : ProblemType.MALFORMED_REQUEST;
+		ProblemDetail problem = kind.problem(unreadable(ex));
+		List<Map<String, String>> errors = (causedBy(ex, StreamReadException.class) != null
+				&& causedBy(ex, InputCoercionException.class) == null) ? List.of() : fieldErrors(ex);
 		if (!errors.isEmpty()) {
 			problem.setProperty("errors", errors);
 		}
-		return handleExceptionInternal(ex, problem, headers, status, request);
+		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
 	}
 
 	@Override
@@ -132,7 +136,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (jackson == null || jackson.getPath().isEmpty()) {
 			return List.of();
 		}
-		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field" : wrongValue(jackson);
+		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field"
+				: (jackson instanceof InputCoercionException) ? "out of range" : wrongValue(jackson);
 		return List.of(Map.of("field", path(jackson), "message", message));
 	}
 
