@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.BlockWrite;
-import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.LongPoll;
 
@@ -64,12 +63,11 @@ class BlockWritesController {
 			@Parameter(description = "500ms, 30s, 2m, PT30S or seconds; 0 answers at once",
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
-		LongPoll.refuseHead(method);
-		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
-		var poll = new LongPoll<List<BlockWrite>, BlockWrites>(wait, () -> this.adapter.blockWritesCursor(vfId),
+		var poll = new LongPoll<List<BlockWrite>, BlockWrites>(method, timeout, this.adapter.properties().poll(),
+				() -> this.adapter.blockWritesCursor(vfId),
 				(delivered) -> new BlockWrites(vfId, delivered.news().stream().map(BlockWriteEntry::of).toList(),
 						delivered.cursor().encode()));
-		return poll.watch(this.adapter.pollBlockWrites(vfId, after, wait, poll::complete));
+		return poll.watch(this.adapter.pollBlockWrites(vfId, after, poll.timeout(), poll::complete));
 	}
 
 	/**

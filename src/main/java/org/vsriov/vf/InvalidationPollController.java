@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.BlockMask;
-import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.LongPoll;
 
@@ -32,8 +31,6 @@ import org.springframework.web.context.request.async.DeferredResult;
 @Tag(name = "VF")
 class InvalidationPollController {
 
-	static final String CURSOR_HEADER = LongPoll.CURSOR_HEADER;
-
 	private final VirtualAdapter adapter;
 
 	InvalidationPollController(VirtualAdapter adapter) {
@@ -50,9 +47,9 @@ class InvalidationPollController {
 					+ "whole pending mask and acknowledges it on delivery. Every answer carries the current "
 					+ "cursor in `Vsriov-Cursor`.")
 	@ApiResponse(responseCode = "200", description = "Blocks were invalidated after the cursor",
-			headers = @Header(name = CURSOR_HEADER, description = "The cursor to poll with next"))
+			headers = @Header(name = LongPoll.CURSOR_HEADER, description = "The cursor to poll with next"))
 	@ApiResponse(responseCode = "204", description = "Nothing new before the timeout (or the service is stopping)",
-			headers = @Header(name = CURSOR_HEADER, description = "The unchanged cursor"), content = @Content)
+			headers = @Header(name = LongPoll.CURSOR_HEADER, description = "The unchanged cursor"), content = @Content)
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, timeout or cursor")
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
@@ -65,13 +62,12 @@ class InvalidationPollController {
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
 		// Everything that can refuse the request is checked before the adapter is asked: a plain
-		// poll acknowledges what it takes, so a failure after that would lose bits. (The 406 for an
-		// Accept without JSON is decided by the mapping's produces.)
-		LongPoll.refuseHead(method);
-		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
-		var poll = new LongPoll<BlockMask, InvalidationDelivery>(wait, () -> this.adapter.state(vfId).cursor(),
+		// poll acknowledges what it takes, so a failure after that would lose bits. (LongPoll checks
+		// the method and timeout; the 406 for an Accept without JSON is decided by the produces.)
+		var poll = new LongPoll<BlockMask, InvalidationDelivery>(method, timeout, this.adapter.properties().poll(),
+				() -> this.adapter.state(vfId).cursor(),
 				(delivered) -> InvalidationDelivery.of(vfId, delivered.news(), delivered.cursor().encode()));
-		return poll.watch(this.adapter.pollInvalidations(vfId, after, wait, poll::complete));
+		return poll.watch(this.adapter.pollInvalidations(vfId, after, poll.timeout(), poll::complete));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import org.vsriov.adapter.Cursor;
 import org.vsriov.adapter.Fault;
 import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
+import org.vsriov.adapter.VsriovProperties;
 import org.vsriov.adapter.Waiter;
 
 import org.springframework.http.HttpMethod;
@@ -33,29 +34,36 @@ public final class LongPoll<T, B> {
 	// Only if the adapter's own timer has not answered by then (it always should): a 204, never a 503.
 	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
 
+	private final PollTimeout timeout;
+
 	private final DeferredResult<ResponseEntity<B>> result;
 
 	private final Function<PollOutcome.Delivered<T>, B> body;
 
 	/**
-	 * @param timeout the poll's timeout
+	 * Checks the request before the adapter is asked (a refused poll must change nothing): HEAD, which
+	 * Spring serves with GET mappings, is refused, since a poll that takes news while no body carries
+	 * it would lose it; and the timeout must parse and be within the maximum.
+	 * @param method the request's method
+	 * @param timeout the {@code timeout} parameter, or null for the default
+	 * @param limits the configured default and maximum
 	 * @param cursor the stream's current cursor, for the fallback 204
 	 * @param body the 200's body for news
 	 */
-	public LongPoll(PollTimeout timeout, Supplier<Cursor> cursor, Function<PollOutcome.Delivered<T>, B> body) {
-		this.result = new DeferredResult<>(timeout.duration().plus(FALLBACK_GRACE).toMillis(),
+	public LongPoll(HttpMethod method, String timeout, VsriovProperties.Poll limits, Supplier<Cursor> cursor,
+			Function<PollOutcome.Delivered<T>, B> body) throws HttpRequestMethodNotSupportedException {
+		if (method == HttpMethod.HEAD) {
+			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
+		}
+		this.timeout = PollTimeout.parse(timeout, limits);
+		this.result = new DeferredResult<>(this.timeout.duration().plus(FALLBACK_GRACE).toMillis(),
 				() -> fallback(cursor));
 		this.body = body;
 	}
 
-	/**
-	 * Refuses HEAD, which Spring serves with GET mappings: a poll that takes news while no body carries
-	 * it would lose it.
-	 */
-	public static void refuseHead(HttpMethod method) throws HttpRequestMethodNotSupportedException {
-		if (method == HttpMethod.HEAD) {
-			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
-		}
+	/** The poll's timeout, parsed. */
+	public PollTimeout timeout() {
+		return this.timeout;
 	}
 
 	/** Answers the poll with its outcome; the adapter calls this, at once or later on another thread. */

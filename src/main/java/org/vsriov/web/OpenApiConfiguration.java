@@ -70,11 +70,11 @@ class OpenApiConfiguration {
 				}
 				for (Parameter parameter : operation.getParameters()) {
 					switch (parameter.getName()) {
-						case "vfId" -> range(parameter, "The VF (vsriov.total-vfs)", properties.totalVfs() - 1);
-						case "blockId" -> range(parameter, "The config block (vsriov.block-count)",
+						case "vfId" -> range(parameter, "The VF (vsriov.total-vfs)", 0, properties.totalVfs() - 1);
+						case "blockId" -> range(parameter, "The config block (vsriov.block-count)", 0,
 								properties.blockCount() - 1);
 						case "length" -> range(parameter, "How many bytes to read, from byte 0; the whole block "
-								+ "without it", properties.blockSize()).getSchema().setMinimum(BigDecimal.ONE);
+								+ "without it", 1, properties.blockSize());
 						default -> {
 						}
 					}
@@ -82,13 +82,12 @@ class OpenApiConfiguration {
 			}));
 	}
 
-	private static Parameter range(Parameter parameter, String description, int maximum) {
+	private static void range(Parameter parameter, String description, int minimum, int maximum) {
 		if (parameter.getDescription() == null) {
 			parameter.setDescription(description);
 		}
-		parameter.getSchema().setMinimum(BigDecimal.ZERO);
+		parameter.getSchema().setMinimum(BigDecimal.valueOf(minimum));
 		parameter.getSchema().setMaximum(BigDecimal.valueOf(maximum));
-		return parameter;
 	}
 
 	private static void addProblem(int status, ApiResponse response, String instance) {

@@ -71,15 +71,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			ProblemDetail problem = ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL);
 			return handleExceptionInternal(ex, problem, headers, ProblemType.BODY_TOO_LARGE.status(), request);
 		}
-		// A body's vfId that is not an integer in range is an invalid VF id, as it is in a path.
 		var jackson = causedBy(ex, JacksonException.class);
-		ProblemType kind = (jackson != null && !(jackson instanceof UnrecognizedPropertyException)
-				&& "vfId".equals(path(jackson))) ? ProblemType.INVALID_VF_ID : ProblemType.MALFORMED_REQUEST;
-		ProblemDetail problem = kind.problem(unreadable(ex));
-		List<Map<String, String>> errors = (causedBy(ex, StreamReadException.class) != null
-				&& causedBy(ex, InputCoercionException.class) == null) ? List.of() : fieldErrors(ex);
-		if (!errors.isEmpty()) {
-			problem.setProperty("errors", errors);
+		String field = blamedField(jackson);
+		// A body's vfId that is not an integer in range is an invalid VF id, as it is in a path.
+		ProblemType kind = ("vfId".equals(field) && !(jackson instanceof UnrecognizedPropertyException))
+				? ProblemType.INVALID_VF_ID : ProblemType.MALFORMED_REQUEST;
+		ProblemDetail problem = kind.problem(unreadable(jackson, field));
+		if (field != null) {
+			problem.setProperty("errors", List.of(Map.of("field", field, "message", fieldError(jackson))));
 		}
 		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
 	}
@@ -109,36 +108,41 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
-	private static String unreadable(HttpMessageNotReadableException ex) {
-		var unknown = causedBy(ex, UnrecognizedPropertyException.class);
-		if (unknown != null) {
+	/**
+	 * The body field a Jackson error is about, or null: a syntax error (other than a number out of
+	 * range) or an error at the top of the body names none.
+	 */
+	private static @Nullable String blamedField(@Nullable JacksonException jackson) {
+		if (jackson == null || jackson.getPath().isEmpty()
+				|| (jackson instanceof StreamReadException && !(jackson instanceof InputCoercionException))) {
+			return null;
+		}
+		return path(jackson);
+	}
+
+	private static String unreadable(@Nullable JacksonException jackson, @Nullable String field) {
+		if (jackson instanceof UnrecognizedPropertyException unknown) {
 			return "unknown field '" + unknown.getPropertyName() + "'";
 		}
-		var range = causedBy(ex, InputCoercionException.class);
-		if (range != null) {
-			return range.getPath().isEmpty() ? "a number in the request body is out of range"
-					: "field '" + path(range) + "' is out of range";
+		if (jackson instanceof InputCoercionException) {
+			return (field == null) ? "a number in the request body is out of range"
+					: "field '" + field + "' is out of range";
 		}
-		var syntax = causedBy(ex, StreamReadException.class);
-		if (syntax != null) {
+		if (jackson instanceof StreamReadException syntax) {
 			return String.valueOf(syntax.getOriginalMessage()).startsWith("Duplicate")
 					? "request body gives a field twice" : "request body is not well-formed JSON";
 		}
-		var jackson = causedBy(ex, JacksonException.class);
-		if (jackson != null && !jackson.getPath().isEmpty()) {
-			return "field '" + path(jackson) + "' " + wrongValue(jackson);
+		if (field != null) {
+			return "field '" + field + "' " + wrongValue(jackson);
 		}
 		return "request body is missing or is not a JSON object";
 	}
 
-	private static List<Map<String, String>> fieldErrors(HttpMessageNotReadableException ex) {
-		var jackson = causedBy(ex, JacksonException.class);
-		if (jackson == null || jackson.getPath().isEmpty()) {
-			return List.of();
+	private static String fieldError(JacksonException jackson) {
+		if (jackson instanceof UnrecognizedPropertyException) {
+			return "unknown field";
 		}
-		String message = (jackson instanceof UnrecognizedPropertyException) ? "unknown field"
-				: (jackson instanceof InputCoercionException) ? "out of range" : wrongValue(jackson);
-		return List.of(Map.of("field", path(jackson), "message", message));
+		return (jackson instanceof InputCoercionException) ? "out of range" : wrongValue(jackson);
 	}
 
 	private static String wrongValue(JacksonException ex) {

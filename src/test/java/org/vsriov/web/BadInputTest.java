@@ -198,16 +198,8 @@ class BadInputTest {
 	@ParameterizedTest(name = "a cursor {0}")
 	@MethodSource("foreignCursors")
 	void cursorNotOfThisVfLifeShouldBeRefused(String which, int status, String slug) throws Exception {
-		Cursor current = currentCursor(0);
-		String cursor = switch (which) {
-			case "of another VF" -> currentCursor(1).encode();
-			case "of an earlier life" -> new Cursor(current.stream(), 0, current.life() ^ 1, 0).encode();
-			case "of the other stream" -> new Cursor(Cursor.Stream.BLOCK_WRITES, 0, current.life(), 0).encode();
-			default -> new Cursor(current.stream(), 0, current.life(), current.position() + 5).encode();
-		};
-		String before = snapshot();
-		assertProblem(this.mvc.get().uri(POLL + "?timeout=0&after={cursor}", cursor).exchange(), status, slug);
-		assertThat(snapshot()).isEqualTo(before);
+		String cursor = foreign(which, currentCursor(0), currentCursor(1), this.adapter.blockWritesCursor(0));
+		assertRefusedUnchanged(POLL, cursor, status, slug);
 	}
 
 	static Stream<Arguments> foreignCursors() {
@@ -220,15 +212,24 @@ class BadInputTest {
 	@ParameterizedTest(name = "a block-write poll after a cursor {0}")
 	@MethodSource("foreignCursors")
 	void cursorNotOfThisVfLogShouldBeRefused(String which, int status, String slug) throws Exception {
-		Cursor current = this.adapter.blockWritesCursor(0);
-		String cursor = switch (which) {
-			case "of another VF" -> this.adapter.blockWritesCursor(1).encode();
+		String cursor = foreign(which, this.adapter.blockWritesCursor(0), this.adapter.blockWritesCursor(1),
+				currentCursor(0));
+		assertRefusedUnchanged(WRITES, cursor, status, slug);
+	}
+
+	/** A cursor the poll must refuse, made from the poll's own current cursor and two foreign ones. */
+	private static String foreign(String which, Cursor current, Cursor ofOtherVf, Cursor ofOtherStream) {
+		return switch (which) {
+			case "of another VF" -> ofOtherVf.encode();
 			case "of an earlier life" -> new Cursor(current.stream(), 0, current.life() ^ 1, 0).encode();
-			case "of the other stream" -> currentCursor(0).encode();
+			case "of the other stream" -> ofOtherStream.encode();
 			default -> new Cursor(current.stream(), 0, current.life(), current.position() + 5).encode();
 		};
+	}
+
+	private void assertRefusedUnchanged(String poll, String cursor, int status, String slug) throws Exception {
 		String before = snapshot();
-		assertProblem(this.mvc.get().uri(WRITES + "?timeout=0&after={cursor}", cursor).exchange(), status, slug);
+		assertProblem(this.mvc.get().uri(poll + "?timeout=0&after={cursor}", cursor).exchange(), status, slug);
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
