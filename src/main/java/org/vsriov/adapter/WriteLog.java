@@ -1,6 +1,7 @@
 package org.vsriov.adapter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +20,11 @@ final class WriteLog {
 
 	private final long life;
 
-	// Guarded by this.
-	private final BlockWrite[] ring;
+	private final int retention;
+
+	// Guarded by this. Grows to retention as writes come: most VFs write little, and 10,000 VFs with a
+	// full ring each would hold 40 MB of empty slots.
+	private BlockWrite[] ring = new BlockWrite[0];
 
 	private long appended;
 
@@ -29,7 +33,7 @@ final class WriteLog {
 	WriteLog(int vfId, long life, int retention, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
 		this.vfId = vfId;
 		this.life = life;
-		this.ring = new BlockWrite[retention];
+		this.retention = retention;
 		this.waiting = new WaitingPolls<>(this, vfId, maxWaiters, timer, stats, this::cursor);
 	}
 
@@ -39,7 +43,10 @@ final class WriteLog {
 	 * @return the completions, to run outside every lock
 	 */
 	synchronized List<Runnable> append(BlockWrite write) {
-		this.ring[(int) (this.appended % this.ring.length)] = write;
+		if (this.appended == this.ring.length && this.ring.length < this.retention) {
+			this.ring = Arrays.copyOf(this.ring, Math.min(this.retention, Math.max(8, this.ring.length * 2)));
+		}
+		this.ring[slot(this.appended)] = write;
 		this.appended++;
 		// Every parked poll waits beyond an older position, so each has news now, still retained.
 		return this.waiting.drain((waiter) -> new PollOutcome.Delivered<>(after(waiter.after()), cursor()));
@@ -68,7 +75,7 @@ final class WriteLog {
 				}
 				if (from < oldest) {
 					throw new AdapterException(Fault.STALE_CURSOR, "the block-write log of VF " + this.vfId
-							+ " keeps the " + this.ring.length + " newest writes, and " + (oldest - from)
+							+ " keeps the " + this.retention + " newest writes, and " + (oldest - from)
 							+ " write(s) after this cursor are gone; re-read the blocks and poll again without a cursor",
 							Map.of("vfId", this.vfId, "cursor", after.encode()));
 				}
@@ -113,13 +120,18 @@ final class WriteLog {
 	}
 
 	private int retained() {
-		return (int) Math.min(this.appended, this.ring.length);
+		return (int) Math.min(this.appended, this.retention);
+	}
+
+	// Before the ring wraps, write n sits at index n; it has grown to the full retention by then.
+	private int slot(long position) {
+		return (int) (position % this.retention);
 	}
 
 	private List<BlockWrite> after(long position) {
 		var writes = new ArrayList<BlockWrite>((int) (this.appended - position));
 		for (long n = position; n < this.appended; n++) {
-			writes.add(this.ring[(int) (n % this.ring.length)]);
+			writes.add(this.ring[slot(n)]);
 		}
 		return writes;
 	}

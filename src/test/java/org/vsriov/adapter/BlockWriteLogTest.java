@@ -113,6 +113,30 @@ class BlockWriteLogTest {
 	}
 
 	@Test
+	void logThatGrowsToItsRetentionAndWrapsShouldKeepTheNewestWritesInOrder() {
+		// The ring starts empty and grows (8, 16, then the retention of 20) before it wraps.
+		var roomy = new VirtualAdapter(new VsriovProperties(4, 1, 64, 128, 20, VsriovProperties.Poll.defaults()),
+				Clock.systemUTC());
+		try {
+			String cursor = ((PollOutcome.TimedOut<?>) pollWrites(roomy, 0, null, "0").join()).cursor().encode();
+			for (int i = 1; i <= 45; i++) {
+				roomy.write(0, 1, new byte[] { (byte) i }, Role.VF, (version) -> true);
+				if (i == 17) {
+					var first = writes(pollWrites(roomy, 0, cursor, "0")).news();
+					assertThat(first).extracting((write) -> (int) write.data()[0]).containsExactly(
+							1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17);
+				}
+			}
+			var kept = writes(pollWrites(roomy, 0, null, "0")).news();
+			assertThat(kept).extracting((write) -> (int) write.data()[0])
+				.containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(26, 45).boxed().toList());
+		}
+		finally {
+			roomy.close();
+		}
+	}
+
+	@Test
 	void cursorOfAnotherStreamOrVfOrAheadOfTheLogShouldBeInvalid() {
 		String invalidations = Polls.startCursor(this.adapter, 0);
 		String otherVf = writes(pollWritesAfterOneWrite(1)).cursor().encode();
