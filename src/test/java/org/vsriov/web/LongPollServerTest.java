@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "vsriov.poll.default-timeout=300ms", "vsriov.poll.max-waiters-per-vf=64",
-				"server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=1" })
+				"server.jetty.threads.max=6", "server.jetty.threads.min=2" })
 @AutoConfigureRestTestClient
 class LongPollServerTest {
 
@@ -74,7 +74,7 @@ class LongPollServerTest {
 
 	@Test
 	void manyParkedPollsShouldHoldNoThreadAndAllCompleteOnOneInvalidation() throws Exception {
-		// Twenty parked polls against a server with four request threads.
+		// Twenty parked polls against a server with six threads in all.
 		var polls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
 		for (int i = 0; i < 20; i++) {
 			polls.add(send(get("/api/v1/vfs/2/invalidations?timeout=1m")));
