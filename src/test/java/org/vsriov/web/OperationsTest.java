@@ -1,5 +1,9 @@
 package org.vsriov.web;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -7,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -19,6 +24,9 @@ class OperationsTest {
 
 	@Autowired
 	private RestTestClient client;
+
+	@LocalServerPort
+	private int port;
 
 	@Test
 	void probesShouldBeUp() {
@@ -46,6 +54,17 @@ class OperationsTest {
 			.containsPattern("vsriov_block_reads_total\\{[^}]*role=\"VF\"[^}]*\\} [1-9]")
 			.contains("vsriov_block_writes_total")
 			.contains("vsriov_polls_parked");
+	}
+
+	@Test
+	void httpServerRequestsShouldTimeOrdinaryRequestsButLeaveLongPollsOut() {
+		this.client.get().uri("/api/v1/vfs/1/invalidations?timeout=0").exchange().expectStatus().isNoContent();
+		this.client.get().uri("/api/v1/pf/vfs/1/block-writes?timeout=0").exchange().expectStatus().isNoContent();
+		this.client.get().uri("/api/v1/pf/vfs/1").exchange().expectStatus().isOk();
+		String metrics = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+			.returnResult(String.class).getResponseBody();
+		assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/api/v1/pf/vfs/\\{vfId}\"")
+			.doesNotContain("uri=\"/api/v1/vfs/{vfId}/invalidations\"", "uri=\"/api/v1/pf/vfs/{vfId}/block-writes\"");
 	}
 
 	@Test
@@ -119,8 +138,14 @@ class OperationsTest {
 	}
 
 	@Test
-	void swaggerUiShouldBeServed() {
-		this.client.get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
+	void swaggerUiShouldBeServed() throws Exception {
+		// The JDK client, told not to follow: the test client follows redirects with some HTTP libraries.
+		var redirect = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+				URI.create("http://127.0.0.1:" + this.port + "/swagger-ui.html")).build(),
+				HttpResponse.BodyHandlers.discarding());
+		assertThat(redirect.statusCode()).isEqualTo(302);
+		assertThat(redirect.headers().firstValue("Location")).hasValueSatisfying(
+				(location) -> assertThat(location).endsWith("/swagger-ui/index.html"));
 		this.client.get().uri("/swagger-ui/index.html").exchange().expectStatus().isOk().expectBody(String.class)
 			.value((html) -> assertThat(html).contains("swagger-ui"));
 	}
