@@ -2,6 +2,7 @@ package org.vsriov.adapter;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -65,21 +66,28 @@ public class VirtualAdapter implements AutoCloseable {
 		return pending;
 	}
 
-	/** Invalidates every allocated VF (the VF index 0xFFFF form), in VF id order. */
-	public List<VfState> invalidateAll(BlockMask mask) {
+	/**
+	 * Invalidates every allocated VF (the VF index 0xFFFF form), in VF id order.
+	 * @return each VF's pending mask after the merge, by VF id in ascending order
+	 */
+	public Map<Integer, BlockMask> invalidateAll(BlockMask mask) {
 		checkInvalidatable(mask);
-		var states = new ArrayList<VfState>();
+		var pending = new LinkedHashMap<Integer, BlockMask>();
 		for (VirtualFunction vf : this.vfs.allocated()) {
+			BlockMask after;
 			// A life that ended meanwhile passes the invalidation on to the next one, if any.
-			while (vf != null && vf.invalidations().invalidate(mask) == null) {
+			while ((after = vf.invalidations().invalidate(mask)) == null) {
 				vf.awaitEnd();
 				vf = this.vfs.current(vf.id());
+				if (vf == null) {
+					break;
+				}
 			}
-			if (vf != null) {
-				states.add(vf.state());
+			if (after != null) {
+				pending.put(vf.id(), after);
 			}
 		}
-		return states;
+		return pending;
 	}
 
 	/**

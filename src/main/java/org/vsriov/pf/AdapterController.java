@@ -49,8 +49,9 @@ class AdapterController {
 	@ApiResponse(responseCode = "415", description = "Body is not application/json")
 	Broadcast invalidateAll(@RequestBody InvalidationRequest request) {
 		var vfs = this.adapter.invalidateAll(request.toMask())
+			.entrySet()
 			.stream()
-			.map((state) -> PendingView.of(state.vfId(), state.pendingMask()))
+			.map((pending) -> PendingView.of(pending.getKey(), pending.getValue()))
 			.toList();
 		return new Broadcast(vfs);
 	}

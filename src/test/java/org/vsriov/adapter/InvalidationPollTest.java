@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -221,9 +222,9 @@ class InvalidationPollTest {
 	@Test
 	void invalidateAllShouldMergeIntoEveryAllocatedVf() {
 		this.adapter.invalidate(1, BlockMask.parse("0x1"));
-		List<VfState> states = this.adapter.invalidateAll(BlockMask.parse("0x2"));
-		assertThat(states).extracting(VfState::vfId).containsExactly(0, 1, 2, 3);
-		assertThat(states).extracting((state) -> state.pendingMask().bits()).containsExactly(2L, 3L, 2L, 2L);
+		Map<Integer, BlockMask> pending = this.adapter.invalidateAll(BlockMask.parse("0x2"));
+		assertThat(pending.keySet()).containsExactly(0, 1, 2, 3);
+		assertThat(pending.values()).extracting(BlockMask::bits).containsExactly(2L, 3L, 2L, 2L);
 	}
 
 	@Test
