@@ -1,0 +1,151 @@
+package org.vsriov.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * One keep-alive HTTP/1.1 connection with at most one request in flight, as a VF agent or a PF
+ * agent holds it. It reconnects when the server closed it between requests. All its calls and
+ * callbacks run on the one event-loop thread of {@link Loop}.
+ */
+final class HttpConnection {
+
+	private final Loop loop;
+
+	private Channel channel;
+
+	private Consumer<Response> onResponse;
+
+	private Consumer<String> onFailure;
+
+	private int reconnects = -1;
+
+	HttpConnection(Loop loop) {
+		this.loop = loop;
+	}
+
+	static FullHttpRequest get(String uri) {
+		var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
+		request.headers().set(HttpHeaderNames.HOST, "127.0.0.1").set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+		return request;
+	}
+
+	static FullHttpRequest postJson(String uri, String json) {
+		ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
+		var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, content);
+		request.headers()
+			.set(HttpHeaderNames.HOST, "127.0.0.1")
+			.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
+			.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+			.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+		return request;
+	}
+
+	/** Whether a request is in flight. */
+	boolean busy() {
+		return this.onResponse != null;
+	}
+
+	/** How often the server closed the connection and it was opened again. */
+	int reconnects() {
+		return Math.max(this.reconnects, 0);
+	}
+
+	/** Sends the request, connecting first if there is no open connection. */
+	void send(FullHttpRequest request, Consumer<Response> onResponse, Consumer<String> onFailure) {
+		if (busy()) {
+			throw new IllegalStateException("a request is already in flight on this connection");
+		}
+		this.onResponse = onResponse;
+		this.onFailure = onFailure;
+		if (this.channel != null && this.channel.isActive()) {
+			write(request);
+			return;
+		}
+		this.reconnects++;
+		ChannelFuture connecting = this.loop.bootstrap().connect();
+		connecting.addListener((ChannelFuture done) -> {
+			if (!done.isSuccess()) {
+				request.release();
+				fail("connect: " + done.cause());
+				return;
+			}
+			this.channel = done.channel();
+			this.channel.pipeline().addLast(new Reader());
+			write(request);
+		});
+	}
+
+	void close() {
+		if (this.channel != null) {
+			this.channel.close();
+		}
+	}
+
+	private void write(FullHttpRequest request) {
+		this.channel.writeAndFlush(request).addListener((ChannelFuture done) -> {
+			if (!done.isSuccess()) {
+				fail("write: " + done.cause());
+			}
+		});
+	}
+
+	private void fail(String why) {
+		Consumer<String> failure = this.onFailure;
+		this.onResponse = null;
+		this.onFailure = null;
+		if (failure != null) {
+			failure.accept(why);
+		}
+	}
+
+	private final class Reader extends SimpleChannelInboundHandler<FullHttpResponse> {
+
+		@Override
+		protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+			var answer = new Response(response.status().code(), response.headers().get("Vsriov-Cursor"),
+					response.content().toString(StandardCharsets.UTF_8), System.nanoTime());
+			if (!HttpUtil.isKeepAlive(response)) {
+				// The server closes this connection after this answer: the next request opens another.
+				HttpConnection.this.channel = null;
+				ctx.close();
+			}
+			Consumer<Response> handler = HttpConnection.this.onResponse;
+			HttpConnection.this.onResponse = null;
+			HttpConnection.this.onFailure = null;
+			if (handler != null) {
+				handler.accept(answer);
+			}
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			if (ctx.channel() == HttpConnection.this.channel && busy()) {
+				fail("the server closed the connection with a request in flight");
+			}
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			ctx.close();
+		}
+
+	}
+
+}

@@ -1,0 +1,95 @@
+package org.vsriov.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The benchmark's command line.
+ *
+ * @param smoke small counts and a few seconds, correctness only (no targets): the CI check
+ * @param serverJar the service's executable jar
+ * @param cdsArchive the jar's class data sharing archive (bench/run makes one), or null; the jar is
+ *     then the application jar of {@code java -Djarmode=tools extract}, beside its {@code lib/}
+ * @param fatJar the executable jar as built, for the start without CDS, or null
+ * @param java the java launcher for the server (the one running the benchmark)
+ * @param serverJvmArgs the server's JVM options
+ * @param output where the JSON goes (the server logs go beside it)
+ * @param scenarios which scenarios run
+ */
+record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, String java, List<String> serverJvmArgs, Path output,
+		Set<String> scenarios) {
+
+	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start");
+
+	// What the server runs with: see the README's performance section for why.
+	static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -Xmx280m -XX:+ExitOnOutOfMemoryError -Dserver.jetty.threads.max=64";
+
+	static final String USAGE = """
+			usage: bench/run [--smoke] [--only latency,throughput,capacity,start] [--jvm-args "..."] [--out FILE]
+			  --smoke     small counts, a few seconds, correctness only (what CI runs)
+			  --only      run only these scenarios (default: all)
+			  --jvm-args  the server's JVM options (default: %s)
+			  --out       the JSON results (default: target/bench/results.json)
+			""".formatted(DEFAULT_JVM_ARGS);
+
+	static Options parse(String[] args) {
+		boolean smoke = false;
+		Path jar = null;
+		Path cds = null;
+		Path fat = null;
+		String jvmArgs = DEFAULT_JVM_ARGS;
+		Path output = Path.of("target", "bench", "results.json");
+		Set<String> scenarios = Set.copyOf(ALL);
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--smoke" -> smoke = true;
+				case "--server-jar" -> jar = Path.of(value(args, ++i));
+				case "--cds" -> cds = Path.of(value(args, ++i));
+				case "--fat-jar" -> fat = Path.of(value(args, ++i));
+				case "--jvm-args" -> jvmArgs = value(args, ++i);
+				case "--out" -> output = Path.of(value(args, ++i));
+				case "--only" -> scenarios = Set.of(value(args, ++i).split(","));
+				default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+			}
+		}
+		if (jar == null) {
+			throw new IllegalArgumentException("--server-jar is required\n" + USAGE);
+		}
+		if (!ALL.containsAll(scenarios)) {
+			throw new IllegalArgumentException("--only takes " + String.join(",", ALL) + "\n" + USAGE);
+		}
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> jvm = jvmArgs.isBlank() ? List.of() : Arrays.asList(jvmArgs.trim().split("\\s+"));
+		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios);
+	}
+
+	private static String value(String[] args, int i) {
+		if (i >= args.length) {
+			throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + USAGE);
+		}
+		return args[i];
+	}
+
+	/** The same run, but launching the executable jar as built, without CDS. */
+	Options asBuilt() {
+		return new Options(this.smoke, this.fatJar, null, this.fatJar, this.java, this.serverJvmArgs, this.output,
+				this.scenarios);
+	}
+
+	boolean runs(String scenario) {
+		return this.scenarios.contains(scenario);
+	}
+
+	/** How long each measured run lasts, and its warm-up. */
+	Duration measure() {
+		return this.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(20);
+	}
+
+	Duration warmUp() {
+		return this.smoke ? Duration.ofMillis(500) : Duration.ofSeconds(5);
+	}
+
+}

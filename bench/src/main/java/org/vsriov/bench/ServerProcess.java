@@ -1,0 +1,239 @@
+package org.vsriov.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A vsriov server the benchmark launched as a separate JVM ({@code java -jar}), with what the
+ * benchmark reads off it: time to ready, RSS and CPU from {@code /proc}, heap after a GC from its
+ * own Prometheus endpoint. Its log goes to a file beside the results.
+ */
+final class ServerProcess implements AutoCloseable {
+
+	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+	private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+
+	// USER_HZ, the unit of utime and stime in /proc/PID/stat: 100 on every Linux architecture in use.
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private final Process process;
+
+	private final int port;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final long readyMillis;
+
+	private final Path log;
+
+	private final long idleRssBytes;
+
+	private ServerProcess(Options options, String name, int vfs) throws IOException {
+		this.port = freePort();
+		var command = new ArrayList<String>();
+		command.add(options.java());
+		command.addAll(options.serverJvmArgs());
+		if (options.cdsArchive() != null) {
+			command.add("-XX:SharedArchiveFile=" + options.cdsArchive().toAbsolutePath());
+		}
+		// From the jar's own folder, by its bare name: a CDS archive only maps for the exact class path
+		// it was made with (bench/run makes it that way).
+		Path jar = options.serverJar().toAbsolutePath();
+		command.addAll(List.of("-jar", jar.getFileName().toString(), "--server.port=" + this.port,
+				"--server.address=127.0.0.1", "--vsriov.total-vfs=" + vfs, "--vsriov.initial-vfs=" + vfs));
+		this.log = options.output().toAbsolutePath().resolveSibling("server-" + name + ".log");
+		Files.createDirectories(this.log.getParent());
+		Path log = this.log;
+		long launched = System.nanoTime();
+		var builder = new ProcessBuilder(command).directory(jar.getParent().toFile());
+		// Two malloc arenas instead of one per core and thread: less native memory (README, Performance).
+		builder.environment().put("MALLOC_ARENA_MAX", "2");
+		this.process = builder.redirectErrorStream(true)
+			.redirectOutput(log.toFile().getAbsoluteFile())
+			.start();
+		RUNNING.add(this.process);
+		awaitReady(log);
+		this.readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
+		this.idleRssBytes = rssBytes();
+	}
+
+	static ServerProcess start(Options options, String name, int vfs) {
+		try {
+			return new ServerProcess(options, name, vfs);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Stops every server still running, for the watchdog. */
+	static void killAll() {
+		RUNNING.forEach(Process::destroyForcibly);
+	}
+
+	private static int freePort() throws IOException {
+		try (var socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private void awaitReady(Path log) {
+		long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("the server exited with " + this.process.exitValue() + "; see " + log);
+			}
+			try {
+				if (get("/actuator/health/readiness").contains("\"UP\"")) {
+					return;
+				}
+			}
+			catch (IOException notYet) {
+				// not listening yet
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		close();
+		throw new IllegalStateException("the server was not ready within " + READY_WITHIN + "; see " + log);
+	}
+
+	boolean alive() {
+		return this.process.isAlive();
+	}
+
+	Path log() {
+		return this.log;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	long readyMillis() {
+		return this.readyMillis;
+	}
+
+	long idleRssBytes() {
+		return this.idleRssBytes;
+	}
+
+	/** Resident set size, from /proc/PID/status. */
+	long rssBytes() {
+		return status("VmRSS:");
+	}
+
+	/** The highest resident set size so far (the high-water mark), from /proc/PID/status. */
+	long peakRssBytes() {
+		return status("VmHWM:");
+	}
+
+	private long status(String field) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+				if (line.startsWith(field)) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			throw new IllegalStateException("no " + field + " for " + pid());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** User plus system CPU time the server has used, from /proc/PID/stat. */
+	long cpuNanos() {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+			// Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Heap in use right after a full GC ({@code jcmd PID GC.run}), from the server's own metrics. */
+	long heapAfterGcBytes() {
+		try {
+			Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+			Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.run")
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+				throw new IllegalStateException("jcmd GC.run failed");
+			}
+			return (long) metric("jvm_memory_used_bytes{area=\"heap\"");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The sum of every Prometheus sample whose line starts with {@code prefix}. */
+	double metric(String prefix) throws IOException {
+		double sum = 0;
+		for (String line : get("/actuator/prometheus").split("\n")) {
+			if (line.startsWith(prefix)) {
+				sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return sum;
+	}
+
+	private String get(String path) throws IOException {
+		var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+	}
+
+	/** SIGTERM (graceful shutdown answers the parked polls), then a kill if it takes too long. */
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+		}
+		RUNNING.remove(this.process);
+	}
+
+}
