@@ -1,5 +1,6 @@
 package org.vsriov.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,25 +27,29 @@ public final class Bench {
 			return;
 		}
 		watchdog(options.smoke() ? Duration.ofMinutes(3) : Duration.ofMinutes(15));
+		// A benchmark stopped from outside (Ctrl-C, a CI timeout) takes its servers with it.
+		Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::killAll));
 		var run = new LinkedHashMap<String, Object>();
 		run.put("date", Instant.now().toString());
 		run.put("mode", options.smoke() ? "smoke (correctness only, no targets)" : "full");
 		run.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
-		run.put("server JVM", String.join(" ", options.serverJvmArgs()));
+		run.put("server JVM", String.join(" ", options.serverJvmArgs()) + ", MALLOC_ARENA_MAX=2");
+		run.put("load generator JVM", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
 		run.put("cpus", Runtime.getRuntime().availableProcessors());
+		run.put("memory", ServerProcess.machineMemory());
 		run.put("server jar", options.serverJar().getFileName().toString()
 				+ (options.cdsArchive() != null ? " (extracted, with a CDS archive)" : ""));
 		var report = new Report(run, !options.smoke());
-		var scenarios = new Scenarios(options, report);
+		var harness = new Harness(options, report);
 		try {
 			if (options.runs("latency") || options.runs("throughput")) {
-				scenarios.latencyAndThroughput();
+				new LoadScenarios(harness).run();
 			}
 			if (options.runs("capacity")) {
-				scenarios.capacity();
+				new CapacityScenario(harness).run();
 			}
 			if (options.runs("start")) {
-				scenarios.start();
+				new StartScenario(harness).run();
 			}
 		}
 		catch (RuntimeException ex) {

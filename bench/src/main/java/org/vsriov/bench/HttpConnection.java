@@ -34,8 +34,6 @@ final class HttpConnection {
 
 	private Consumer<String> onFailure;
 
-	private int reconnects = -1;
-
 	HttpConnection(Loop loop) {
 		this.loop = loop;
 	}
@@ -62,11 +60,6 @@ final class HttpConnection {
 		return this.onResponse != null;
 	}
 
-	/** How often the server closed the connection and it was opened again. */
-	int reconnects() {
-		return Math.max(this.reconnects, 0);
-	}
-
 	/** Sends the request, connecting first if there is no open connection. */
 	void send(FullHttpRequest request, Consumer<Response> onResponse, Consumer<String> onFailure) {
 		if (busy()) {
@@ -78,7 +71,6 @@ final class HttpConnection {
 			write(request);
 			return;
 		}
-		this.reconnects++;
 		ChannelFuture connecting = this.loop.bootstrap().connect();
 		connecting.addListener((ChannelFuture done) -> {
 			if (!done.isSuccess()) {
@@ -130,7 +122,12 @@ final class HttpConnection {
 			HttpConnection.this.onResponse = null;
 			HttpConnection.this.onFailure = null;
 			if (handler != null) {
-				handler.accept(answer);
+				try {
+					handler.accept(answer);
+				}
+				catch (RuntimeException ex) {
+					HttpConnection.this.loop.failed("handling HTTP " + answer.status() + " " + answer.body(), ex);
+				}
 			}
 		}
 
@@ -143,6 +140,7 @@ final class HttpConnection {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			HttpConnection.this.loop.failed("connection", cause);
 			ctx.close();
 		}
 

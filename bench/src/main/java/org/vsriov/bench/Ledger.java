@@ -153,16 +153,29 @@ final class Ledger {
 		return this.outstanding;
 	}
 
-	/** Describes what is still undelivered, for the loss report. */
-	List<String> describeOutstanding(int limit) {
-		var lines = new ArrayList<String>();
+	/**
+	 * The errors since the last call, then what is still undelivered as loss (forgotten once
+	 * reported, so that each is reported once).
+	 */
+	List<String> takeErrors() {
+		var lines = new ArrayList<>(this.errors);
+		if (this.errorCount > this.errors.size()) {
+			lines.add("... and " + (this.errorCount - this.errors.size()) + " more errors");
+		}
+		this.errors.clear();
+		this.errorCount = 0;
+		long lost = this.outstanding;
 		for (var waiting : this.pending) {
-			for (Pending invalidation : waiting) {
-				if (lines.size() < limit) {
-					lines.add("VF " + invalidation.vf + " never received " + hex(invalidation.mask)
+			for (Pending invalidation : List.copyOf(waiting)) {
+				if (lines.size() < KEPT_ERRORS * 2) {
+					lines.add("LOST: VF " + invalidation.vf + " never received " + hex(invalidation.mask)
 							+ (invalidation.acceptedNanos == Long.MAX_VALUE ? " (no 202 yet)" : ""));
 				}
+				forget(invalidation);
 			}
+		}
+		if (lost > 0) {
+			lines.add("LOST: " + lost + " invalidation(s) in all");
 		}
 		return lines;
 	}
@@ -182,14 +195,6 @@ final class Ledger {
 	/** Deliveries that carried at least one measured invalidation. */
 	long deliveries() {
 		return this.deliveries;
-	}
-
-	long errorCount() {
-		return this.errorCount;
-	}
-
-	List<String> errors() {
-		return List.copyOf(this.errors);
 	}
 
 	static String hex(long mask) {

@@ -1,6 +1,8 @@
 package org.vsriov.bench;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,9 @@ final class Loop implements AutoCloseable {
 
 	private final Bootstrap bootstrap;
 
+	// Failures outside any request's own accounting (a handler that threw, a timer task): on the loop.
+	private final List<String> failures = new ArrayList<>();
+
 	Loop(int port) {
 		this.bootstrap = new Bootstrap().group(this.loop)
 			.channel(NioSocketChannel.class)
@@ -42,6 +47,38 @@ final class Loop implements AutoCloseable {
 					channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
 				}
 			});
+	}
+
+	/** Records a failure that the ledger does not see; the run then fails. Call on the loop. */
+	void failed(String what, Throwable cause) {
+		this.failures.add(what + ": " + cause);
+	}
+
+	/** Runs a task on the loop now, recording it as a failure if it throws. */
+	Runnable guarded(String what, Runnable task) {
+		return () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				failed(what, ex);
+			}
+		};
+	}
+
+	/** The failures recorded since the last call. Call on the loop. */
+	List<String> takeFailures() {
+		var taken = List.copyOf(this.failures);
+		this.failures.clear();
+		return taken;
+	}
+
+	/** Runs the task on the loop and waits for it. */
+	void run(Runnable task) {
+		call(() -> {
+			task.run();
+			return null;
+		});
 	}
 
 	Bootstrap bootstrap() {

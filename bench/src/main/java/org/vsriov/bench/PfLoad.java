@@ -66,14 +66,14 @@ final class PfLoad {
 		this.closedLoop = false;
 		long start = System.nanoTime();
 		long[] scheduled = { 0 };
-		this.ticker = this.loop.executor().scheduleAtFixedRate(() -> {
+		this.ticker = this.loop.executor().scheduleAtFixedRate(this.loop.guarded("the PF's schedule", () -> {
 			long now = System.nanoTime();
 			long owed = (long) ((now - start) * perSecond / 1e9);
 			for (; scheduled[0] < owed; scheduled[0]++) {
 				enqueue(start + (long) (scheduled[0] * 1e9 / perSecond));
 			}
 			dispatch();
-		}, 0, 1, TimeUnit.MILLISECONDS);
+		}), 0, 1, TimeUnit.MILLISECONDS);
 	}
 
 	/** Keeps every connection busy: the next invalidation goes out as soon as one is answered. */
@@ -106,10 +106,6 @@ final class PfLoad {
 	/** Invalidations not sent because every bit of the VFs tried was still in flight. */
 	long skipped() {
 		return this.skipped;
-	}
-
-	int reconnects() {
-		return this.connections.stream().mapToInt(HttpConnection::reconnects).sum();
 	}
 
 	private void enqueue(long intendedNanos) {
@@ -148,25 +144,26 @@ final class PfLoad {
 						invalidation.accepted(response.receivedNanos());
 						this.accepted++;
 					}
-					else if (!this.followed) {
-						this.ledger.error("invalidation of VF " + invalidation.vf + " failed: HTTP " + response.status());
-					}
 					else {
-						this.ledger.refused(invalidation, "HTTP " + response.status() + ": " + response.body());
+						failed(invalidation, "HTTP " + response.status() + ": " + response.body());
 					}
 					if (this.closedLoop && !this.stopped) {
 						enqueue(System.nanoTime());
 					}
 					dispatch();
 				}, (why) -> {
-					if (this.followed) {
-						this.ledger.refused(invalidation, why);
-					}
-					else {
-						this.ledger.error("invalidation of VF " + invalidation.vf + " failed: " + why);
-					}
+					failed(invalidation, why);
 					dispatch();
 				});
+	}
+
+	private void failed(Ledger.Pending invalidation, String why) {
+		if (this.followed) {
+			this.ledger.refused(invalidation, why);
+		}
+		else {
+			this.ledger.error("invalidation of VF " + invalidation.vf + " failed: " + why);
+		}
 	}
 
 	void close() {

@@ -3,6 +3,7 @@ package org.vsriov.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ final class Report {
 		return String.format(Math.abs(value) >= 100 ? "%,.0f" : "%.2f", value);
 	}
 
-	void write(java.nio.file.Path file) {
+	void write(Path file) {
 		var json = new LinkedHashMap<String, Object>();
 		json.put("run", this.run);
 		json.put("scenarios", this.scenarios);

@@ -49,7 +49,9 @@ final class ServerProcess implements AutoCloseable {
 		command.add(options.java());
 		command.addAll(options.serverJvmArgs());
 		if (options.cdsArchive() != null) {
+			// -Xshare:on: a launch whose archive does not map fails instead of quietly starting slower.
 			command.add("-XX:SharedArchiveFile=" + options.cdsArchive().toAbsolutePath());
+			command.add("-Xshare:on");
 		}
 		// From the jar's own folder, by its bare name: a CDS archive only maps for the exact class path
 		// it was made with (bench/run makes it that way).
@@ -78,6 +80,17 @@ final class ServerProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The machine's memory, from /proc/meminfo. */
+	static String machineMemory() {
+		try {
+			String total = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("[^0-9]", "");
+			return String.format("%.1f GiB", Long.parseLong(total) / 1024.0 / 1024.0);
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unknown";
 		}
 	}
 
@@ -182,7 +195,11 @@ final class ServerProcess implements AutoCloseable {
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();
-			if (!gc.waitFor(30, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+			if (!gc.waitFor(30, TimeUnit.SECONDS)) {
+				gc.destroyForcibly();
+				throw new IllegalStateException("jcmd GC.run took more than 30 s");
+			}
+			if (gc.exitValue() != 0) {
 				throw new IllegalStateException("jcmd GC.run failed");
 			}
 			return (long) metric("jvm_memory_used_bytes{area=\"heap\"");

@@ -15,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class VfPollers {
 
-	// Connections being opened at once: well under Tomcat's accept queue (accept-count 100 per wave
-	// of SYNs is refilled as each agent's first answer arrives).
+	// Connections being opened at once, well within the listen backlog; a wave is refilled as each
+	// agent's first answer arrives.
 	private static final int OPENING_AT_ONCE = 64;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -62,10 +62,6 @@ final class VfPollers {
 		this.agents.forEach((agent) -> agent.connection.close());
 	}
 
-	int reconnects() {
-		return this.agents.stream().mapToInt((agent) -> agent.connection.reconnects()).sum();
-	}
-
 	private void startNext() {
 		if (this.nextToStart < this.agents.size()) {
 			this.agents.get(this.nextToStart++).learnCursor();
@@ -93,7 +89,10 @@ final class VfPollers {
 					VfPollers.this.following++;
 					poll();
 				}
-			}, this::failed);
+			}, (why) -> {
+				startNext();
+				failed(why);
+			});
 		}
 
 		private void poll() {

@@ -1,0 +1,128 @@
+package org.vsriov.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import com.sun.management.OperatingSystemMXBean;
+
+/**
+ * What the scenarios share: launching servers (every launch is also a start-up measurement),
+ * measured runs of PF load, waiting with a deadline, and handing the ledger's findings to the report.
+ */
+final class Harness {
+
+	static final double MB = 1024 * 1024;
+
+	static final Duration DRAIN_WITHIN = Duration.ofSeconds(15);
+
+	final Options options;
+
+	final Report report;
+
+	private final List<ServerProcess> launches = new ArrayList<>();
+
+	Harness(Options options, Report report) {
+		this.options = options;
+		this.report = report;
+	}
+
+	/** Every server launched so far. */
+	List<ServerProcess> launches() {
+		return List.copyOf(this.launches);
+	}
+
+	String length() {
+		return String.format("%.1f s after %.1f s of warm-up", this.options.measure().toMillis() / 1000.0,
+				this.options.warmUp().toMillis() / 1000.0);
+	}
+
+	ServerProcess launch(String name, int vfs) {
+		var server = ServerProcess.start(this.options, name, vfs);
+		this.launches.add(server);
+		return server;
+	}
+
+	void awaitParked(ServerProcess server, Loop loop, VfPollers pollers, int vfs) {
+		await(server, vfs + " parked polls", Duration.ofSeconds(120), () -> {
+			try {
+				return loop.call(pollers::following) == vfs && server.metric("vsriov_polls_parked") == vfs;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		});
+	}
+
+	Run measure(ServerProcess server, Loop loop, Ledger ledger, PfLoad pf, Runnable start) {
+		loop.run(start::run);
+		pause(this.options.warmUp());
+		long cpu = server.cpuNanos();
+		long clientCpu = clientCpuNanos();
+		long from = loop.call(() -> {
+			long now = System.nanoTime();
+			ledger.measureFrom(now);
+			return now;
+		});
+		long acceptedBefore = loop.call(pf::accepted);
+		pause(this.options.measure());
+		long to = loop.call(() -> {
+			pf.stop();
+			return System.nanoTime();
+		});
+		var run = new Run();
+		run.seconds = (to - from) / 1e9;
+		run.serverCpuNanos = server.cpuNanos() - cpu;
+		run.clientCpuNanos = clientCpuNanos() - clientCpu;
+		await(server, "the last invalidations' deliveries", DRAIN_WITHIN,
+				() -> loop.call(() -> pf.idle() && ledger.outstanding() == 0));
+		loop.run(() -> {
+			run.accepted = pf.accepted() - acceptedBefore;
+			run.latency = ledger.latencyMicros().copy();
+			run.invalidations = ledger.invalidations();
+			run.delivered = ledger.delivered();
+			run.deliveries = ledger.deliveries();
+			run.lost = ledger.outstanding();
+		});
+		check(ledger, loop);
+		return run;
+	}
+
+	/** Copies the ledger's errors (and any loss) into the report. */
+	void check(Ledger ledger, Loop loop) {
+		loop.run(() -> {
+			ledger.takeErrors().forEach(this.report::error);
+			loop.takeFailures().forEach(this.report::error);
+		});
+	}
+
+	/** Waits for a condition, failing the run (with loss reported) if it takes longer than allowed. */
+	void await(ServerProcess server, String what, Duration within, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + within.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (!server.alive()) {
+				throw new IllegalStateException("the server died while waiting for " + what + "; see " + server.log());
+			}
+			if (System.nanoTime() > deadline) {
+				this.report.error("gave up waiting for " + what + " after " + within.toSeconds() + " s");
+				return;
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+	}
+
+	/** Lets a measured run go on for its length; the measuring happens on the event loop meanwhile. */
+	static void pause(Duration length) {
+		LockSupport.parkNanos(length.toNanos());
+	}
+
+	static long clientCpuNanos() {
+		return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+}
