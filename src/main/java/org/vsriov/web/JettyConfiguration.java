@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Jetty as a server of many parked polls. Jetty keeps a cache of header fields per keep-alive
  * connection, about 30 KB each once a connection has carried a second request: with 10,000 agents
- * polling that was 300 MB, three times everything else a parked poll costs. Turned off, parsing a
- * poll's few headers costs nothing measurable (README, Performance).
+ * polling that was 300 MB, three times everything else a parked poll costs; so it is turned off
+ * (README, Performance).
  */
 @Configuration(proxyBeanMethods = false)
 class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> {

@@ -30,9 +30,7 @@ final class LoadScenarios {
 			var pf = new PfLoad(loop, ledger, vfs, PF_CONNECTIONS);
 			if (!this.harness.options.smoke()) {
 				// Else the first measured run would pay for the JIT's work.
-				loop.run(() -> {
-					pf.startAtRate(3_000);
-				});
+				loop.run(() -> pf.startAtRate(3_000));
 				Harness.pause(JIT_WARM_UP);
 				loop.run(pf::stop);
 				this.harness.await(server, "the warm-up's deliveries", Harness.DRAIN_WITHIN,
@@ -42,8 +40,9 @@ final class LoadScenarios {
 				for (int rate : this.harness.options.smoke() ? new int[] { 200 } : new int[] { 1_000, 5_000 }) {
 					var scenario = this.harness.report.scenario("1. latency at " + rate + "/s",
 							String.format("%d VFs each with a parked poll that re-polls with its cursor; random VF and "
-									+ "mask at %d invalidations/s on schedule over 16 keep-alive connections, %s", vfs, rate,
-									this.harness.length()));
+									+ "mask at %d invalidations/s on schedule over %d keep-alive connections, %s; the "
+									+ "server also has %d VFs that no poll follows, and had %d s at 3000/s first", vfs, rate,
+									PF_CONNECTIONS, this.harness.length(), vfs, JIT_WARM_UP.toSeconds()));
 					var run = this.harness.measure(server, loop, ledger, pf, () -> pf.startAtRate(rate));
 					run.latency(scenario, rate == 1_000);
 					scenario.add("invalidations sent", run.invalidations, "");
@@ -58,8 +57,9 @@ final class LoadScenarios {
 				var throughputPf = new PfLoad(loop, ledger, vfs, PF_CONNECTIONS);
 				var scenario = this.harness.report.scenario("3. throughput",
 						String.format("%d VFs each with a parked poll that re-polls; invalidations of random VFs as fast "
-								+ "as 16 keep-alive connections are answered, %s; then the same against %d VFs that "
-								+ "no poll follows, with the %d polls still parked", vfs, this.harness.length(), vfs, vfs));
+								+ "as %d keep-alive connections are answered, %s; then the same against %d VFs that "
+								+ "no poll follows, with the %d polls still parked", vfs, PF_CONNECTIONS,
+								this.harness.length(), vfs, vfs));
 				var run = this.harness.measure(server, loop, ledger, throughputPf, throughputPf::startClosedLoop);
 				scenario.add("invalidations accepted/s, every one delivered", run.accepted / run.seconds, "/s");
 				scenario.add("deliveries/s", run.deliveries / run.seconds, "/s");
