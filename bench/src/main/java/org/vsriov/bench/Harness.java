@@ -37,17 +37,20 @@ final class Harness {
 		return List.copyOf(this.launches);
 	}
 
+	/** The measured length and its warm-up, for a scenario's conditions. */
 	String length() {
 		return String.format("%.1f s after %.1f s of warm-up", this.options.measure().toMillis() / 1000.0,
 				this.options.warmUp().toMillis() / 1000.0);
 	}
 
+	/** Launches a server with VFs 0..vfs-1 allocated; its start counts in scenario 4. */
 	ServerProcess launch(String name, int vfs) {
 		var server = ServerProcess.start(this.options, name, vfs);
 		this.launches.add(server);
 		return server;
 	}
 
+	/** Waits until every agent polls with its cursor and the server counts as many parked polls. */
 	void awaitParked(ServerProcess server, Loop loop, VfPollers pollers, int vfs) {
 		await(server, vfs + " parked polls", Duration.ofSeconds(120), () -> {
 			try {
@@ -59,8 +62,12 @@ final class Harness {
 		});
 	}
 
+	/**
+	 * One measured run: the load starts, warms up, is measured, stops, and is drained; what the
+	 * ledger found goes to the report.
+	 */
 	Run measure(ServerProcess server, Loop loop, Ledger ledger, PfLoad pf, Runnable start) {
-		loop.run(start::run);
+		loop.run(start);
 		pause(this.options.warmUp());
 		long cpu = server.cpuNanos();
 		long clientCpu = clientCpuNanos();
