@@ -3,8 +3,8 @@ package org.vsriov.adapter;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -87,7 +87,7 @@ public record BlockMask(long bits) {
 
 	/** {@code "0x"} and exactly 16 lowercase hex digits. */
 	public String toHex() {
-		return String.format(Locale.ROOT, "0x%016x", this.bits);
+		return "0x" + HexFormat.of().toHexDigits(this.bits);
 	}
 
 	/** The set bit positions, ascending. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,12 +109,7 @@ final class VfSlots {
 
 	/** Ends the VF's life and leaves its slot empty; its parked polls end with {@link Fault#VF_GONE}. */
 	void free(int vfId) {
-		int ended;
-		do {
-			VirtualFunction life = get(vfId);
-			ended = life.end(Fault.VF_GONE, () -> install(vfId, life, null));
-		}
-		while (ended < 0);
+		int ended = end(vfId, Fault.VF_GONE, (life) -> null);
 		this.stats.freed();
 		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
 	}
@@ -123,12 +119,7 @@ final class VfSlots {
 	 * {@link Fault#VF_RESET}.
 	 */
 	void reset(int vfId) {
-		int ended;
-		do {
-			VirtualFunction life = get(vfId);
-			ended = life.end(Fault.VF_RESET, () -> install(vfId, life, newLife(vfId, life.blocks())));
-		}
-		while (ended < 0);
+		int ended = end(vfId, Fault.VF_RESET, (life) -> newLife(vfId, life.blocks()));
 		this.stats.reset();
 		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
 	}
@@ -138,6 +129,21 @@ final class VfSlots {
 		// Set before the lives are listed: a life installed meanwhile either is listed or sees the flag.
 		this.closed = true;
 		allocated().forEach(VirtualFunction::release);
+	}
+
+	/**
+	 * Ends the VF's current life with the fault and installs {@code next} of it (or none), retrying if
+	 * another free or reset ended that life first.
+	 * @return how many parked polls ended
+	 */
+	private int end(int vfId, Fault fault, UnaryOperator<VirtualFunction> next) {
+		int ended;
+		do {
+			VirtualFunction life = get(vfId);
+			ended = life.end(fault, () -> install(vfId, life, next.apply(life)));
+		}
+		while (ended < 0);
+		return ended;
 	}
 
 	private VirtualFunction tryAllocate(int vfId) {

@@ -57,11 +57,10 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public BlockMask invalidate(int vfId, BlockMask mask) {
 		checkInvalidatable(mask);
-		VirtualFunction vf = vf(vfId);
-		BlockMask pending;
-		while ((pending = vf.invalidations().invalidate(mask)) == null) {
-			vf.awaitEnd();
-			vf = vf(vfId);
+		BlockMask pending = invalidateCurrentLife(vf(vfId), mask);
+		while (pending == null) {
+			// Freed meanwhile: vf() answers 404, unless the VF was allocated again.
+			pending = invalidateCurrentLife(vf(vfId), mask);
 		}
 		return pending;
 	}
@@ -74,17 +73,27 @@ public class VirtualAdapter implements AutoCloseable {
 		checkInvalidatable(mask);
 		var pending = new LinkedHashMap<Integer, BlockMask>();
 		for (VirtualFunction vf : this.vfs.allocated()) {
-			BlockMask after;
-			// A life that ended meanwhile passes the invalidation on to the next one, if any.
-			while ((after = vf.invalidations().invalidate(mask)) == null) {
-				vf.awaitEnd();
-				vf = this.vfs.current(vf.id());
-				if (vf == null) {
-					break;
-				}
-			}
+			BlockMask after = invalidateCurrentLife(vf, mask);
 			if (after != null) {
 				pending.put(vf.id(), after);
+			}
+		}
+		return pending;
+	}
+
+	/**
+	 * Invalidates a VF in the life it is in: a life that ended meanwhile passes the invalidation on
+	 * to the next one (its end installs that before it lets go of its lock).
+	 * @return the pending mask after the merge, or null if the VF has no next life
+	 */
+	private BlockMask invalidateCurrentLife(VirtualFunction life, BlockMask mask) {
+		VirtualFunction vf = life;
+		BlockMask pending;
+		while ((pending = vf.invalidations().invalidate(mask)) == null) {
+			vf.awaitEnd();
+			vf = this.vfs.current(vf.id());
+			if (vf == null) {
+				return null;
 			}
 		}
 		return pending;

@@ -65,8 +65,7 @@ class BlockWritesController {
 			throws HttpRequestMethodNotSupportedException {
 		var poll = new LongPoll<List<BlockWrite>, BlockWrites>(method, timeout, this.adapter.properties().poll(),
 				() -> this.adapter.blockWritesCursor(vfId),
-				(delivered) -> new BlockWrites(vfId, delivered.news().stream().map(BlockWriteEntry::of).toList(),
-						delivered.cursor().encode()));
+				(news, cursor) -> new BlockWrites(vfId, news.stream().map(BlockWriteEntry::of).toList(), cursor));
 		return poll.watch(this.adapter.pollBlockWrites(vfId, after, poll.timeout(), poll::complete));
 	}
 

@@ -66,7 +66,7 @@ class InvalidationPollController {
 		// the method and timeout; the 406 for an Accept without JSON is decided by the produces.)
 		var poll = new LongPoll<BlockMask, InvalidationDelivery>(method, timeout, this.adapter.properties().poll(),
 				() -> this.adapter.state(vfId).cursor(),
-				(delivered) -> InvalidationDelivery.of(vfId, delivered.news(), delivered.cursor().encode()));
+				(news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
 		return poll.watch(this.adapter.pollInvalidations(vfId, after, poll.timeout(), poll::complete));
 	}
 

@@ -3,7 +3,7 @@ package org.vsriov.web;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import org.vsriov.adapter.AdapterException;
@@ -38,7 +38,7 @@ public final class LongPoll<T, B> {
 
 	private final DeferredResult<ResponseEntity<B>> result;
 
-	private final Function<PollOutcome.Delivered<T>, B> body;
+	private final BiFunction<T, String, B> body;
 
 	/**
 	 * Checks the request before the adapter is asked (a refused poll must change nothing): HEAD, which
@@ -48,10 +48,10 @@ public final class LongPoll<T, B> {
 	 * @param timeout the {@code timeout} parameter, or null for the default
 	 * @param limits the configured default and maximum
 	 * @param cursor the stream's current cursor, for the fallback 204
-	 * @param body the 200's body for news
+	 * @param body the 200's body, from the news and the encoded cursor after it
 	 */
 	public LongPoll(HttpMethod method, String timeout, VsriovProperties.Poll limits, Supplier<Cursor> cursor,
-			Function<PollOutcome.Delivered<T>, B> body) throws HttpRequestMethodNotSupportedException {
+			BiFunction<T, String, B> body) throws HttpRequestMethodNotSupportedException {
 		if (method == HttpMethod.HEAD) {
 			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
 		}
@@ -69,9 +69,10 @@ public final class LongPoll<T, B> {
 	/** Answers the poll with its outcome; the adapter calls this, at once or later on another thread. */
 	public void complete(PollOutcome<T> outcome) {
 		if (outcome instanceof PollOutcome.Delivered<T> delivered) {
+			String cursor = delivered.cursor().encode();
 			this.result.setResult(ResponseEntity.ok()
-				.header(CURSOR_HEADER, delivered.cursor().encode())
-				.body(this.body.apply(delivered)));
+				.header(CURSOR_HEADER, cursor)
+				.body(this.body.apply(delivered.news(), cursor)));
 		}
 		else if (outcome instanceof PollOutcome.TimedOut<T> timedOut) {
 			this.result.setResult(timedOut(timedOut.cursor()));
