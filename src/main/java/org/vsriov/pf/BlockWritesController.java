@@ -11,11 +11,13 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.vsriov.adapter.BlockWrite;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.LongPoll;
+import org.vsriov.web.LongPolls;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -23,7 +25,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * The PF's side of OID_SRIOV_WRITE_VF_CONFIG_BLOCK: a long poll over the log of the VF's block writes.
@@ -35,8 +36,11 @@ class BlockWritesController {
 
 	private final VirtualAdapter adapter;
 
-	BlockWritesController(VirtualAdapter adapter) {
+	private final LongPolls polls;
+
+	BlockWritesController(VirtualAdapter adapter, LongPolls polls) {
 		this.adapter = adapter;
+		this.polls = polls;
 	}
 
 	@GetMapping(path = "/api/v1/pf/vfs/{vfId}/block-writes", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -57,16 +61,16 @@ class BlockWritesController {
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
 			+ "poll waited, or the cursor is from an earlier life or older than the retained log (stale-cursor)")
 	@ApiResponse(responseCode = "429", description = "Too many polls already wait on this VF's log; see Retry-After")
-	DeferredResult<ResponseEntity<BlockWrites>> poll(HttpMethod method, @PathVariable int vfId,
+	ResponseEntity<BlockWrites> poll(HttpServletRequest request, HttpServletResponse response, @PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for every retained write")
 			@RequestParam(required = false) String after,
 			@Parameter(description = "500ms, 30s, 2m, PT30S or seconds; 0 answers at once",
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
-		var poll = new LongPoll<List<BlockWrite>, BlockWrites>(method, timeout, this.adapter.properties().poll(),
+		LongPoll<List<BlockWrite>, BlockWrites> poll = this.polls.open(request, response, timeout,
 				() -> this.adapter.blockWritesCursor(vfId),
 				(news, cursor) -> new BlockWrites(vfId, news.stream().map(BlockWriteEntry::of).toList(), cursor));
-		return poll.watch(this.adapter.pollBlockWrites(vfId, after, poll.timeout(), poll::complete));
+		return poll.answer((done) -> this.adapter.pollBlockWrites(vfId, after, poll.timeout(), done));
 	}
 
 	/**

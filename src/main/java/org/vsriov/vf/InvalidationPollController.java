@@ -8,11 +8,13 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.vsriov.adapter.BlockMask;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.LongPoll;
+import org.vsriov.web.LongPolls;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +22,6 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * The VF's pending IOCTL_VPCI_INVALIDATE_BLOCK as a long poll: it completes with the merged mask,
@@ -33,8 +34,11 @@ class InvalidationPollController {
 
 	private final VirtualAdapter adapter;
 
-	InvalidationPollController(VirtualAdapter adapter) {
+	private final LongPolls polls;
+
+	InvalidationPollController(VirtualAdapter adapter, LongPolls polls) {
 		this.adapter = adapter;
+		this.polls = polls;
 	}
 
 	@GetMapping(path = "/api/v1/vfs/{vfId}/invalidations", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -55,19 +59,19 @@ class InvalidationPollController {
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
 			+ "poll waited, or the cursor is from an earlier life of the VF (stale-cursor)")
 	@ApiResponse(responseCode = "429", description = "Too many polls already wait on this VF; see Retry-After")
-	DeferredResult<ResponseEntity<InvalidationDelivery>> poll(HttpMethod method, @PathVariable int vfId,
+	ResponseEntity<InvalidationDelivery> poll(HttpServletRequest request, HttpServletResponse response,
+			@PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for the plain IOCTL")
 			@RequestParam(required = false) String after,
 			@Parameter(description = "500ms, 30s, 2m, PT30S or seconds; 0 answers at once",
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
 		// Everything that can refuse the request is checked before the adapter is asked: a plain
-		// poll acknowledges what it takes, so a failure after that would lose bits. (LongPoll checks
+		// poll acknowledges what it takes, so a failure after that would lose bits. (LongPolls checks
 		// the method and timeout; the 406 for an Accept without JSON is decided by the produces.)
-		var poll = new LongPoll<BlockMask, InvalidationDelivery>(method, timeout, this.adapter.properties().poll(),
-				() -> this.adapter.state(vfId).cursor(),
-				(news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
-		return poll.watch(this.adapter.pollInvalidations(vfId, after, poll.timeout(), poll::complete));
+		LongPoll<BlockMask, InvalidationDelivery> poll = this.polls.open(request, response, timeout,
+				() -> this.adapter.state(vfId).cursor(), (news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
+		return poll.answer((done) -> this.adapter.pollInvalidations(vfId, after, poll.timeout(), done));
 	}
 
 	/**

@@ -1,28 +1,33 @@
 package org.vsriov.web;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.Cursor;
 import org.vsriov.adapter.Fault;
 import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
-import org.vsriov.adapter.VsriovProperties;
 import org.vsriov.adapter.Waiter;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
-import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * One long poll as HTTP, for both streams (the VF's invalidations, the PF's block writes): news is a
  * 200 with the body, a timeout a 204, the end of the VF's life a 410; every answer but the 410 carries
- * the cursor in {@value #CURSOR_HEADER}. A parked poll holds a connection, not a thread.
+ * the cursor in {@value #CURSOR_HEADER}. A poll the adapter answers at once is answered by the handler
+ * like any request. One that parks holds a connection, not a thread: a Servlet async request, answered
+ * later by {@link LongPolls#write} on the container's pool.
  *
  * @param <T> what news the stream carries
  * @param <B> the 200's body
@@ -34,30 +39,47 @@ public final class LongPoll<T, B> {
 	// Only if the adapter's own timer has not answered by then (it always should): a 204, never a 503.
 	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
 
+	private enum State {
+
+		/** The adapter is being asked: an outcome now is answered by the handler. */
+		ASKING,
+
+		/** Parked as an async request: the first outcome is written by the container's pool. */
+		PARKED,
+
+		/** Answered, or given up: later outcomes are dropped. */
+		DONE
+
+	}
+
+	private final LongPolls polls;
+
+	private final HttpServletRequest request;
+
+	private final HttpServletResponse response;
+
 	private final PollTimeout timeout;
 
-	private final DeferredResult<ResponseEntity<B>> result;
+	private final Supplier<Cursor> cursor;
 
 	private final BiFunction<T, String, B> body;
 
-	/**
-	 * Checks the request before the adapter is asked (a refused poll must change nothing): HEAD, which
-	 * Spring serves with GET mappings, is refused, since a poll that takes news while no body carries
-	 * it would lose it; and the timeout must parse and be within the maximum.
-	 * @param method the request's method
-	 * @param timeout the {@code timeout} parameter, or null for the default
-	 * @param limits the configured default and maximum
-	 * @param cursor the stream's current cursor, for the fallback 204
-	 * @param body the 200's body, from the news and the encoded cursor after it
-	 */
-	public LongPoll(HttpMethod method, String timeout, VsriovProperties.Poll limits, Supplier<Cursor> cursor,
-			BiFunction<T, String, B> body) throws HttpRequestMethodNotSupportedException {
-		if (method == HttpMethod.HEAD) {
-			throw new HttpRequestMethodNotSupportedException(method.name(), List.of(HttpMethod.GET.name()));
-		}
-		this.timeout = PollTimeout.parse(timeout, limits);
-		this.result = new DeferredResult<>(this.timeout.duration().plus(FALLBACK_GRACE).toMillis(),
-				() -> fallback(cursor));
+	// Guarded by this.
+	private State state = State.ASKING;
+
+	// Guarded by this: an outcome that came while the adapter was being asked.
+	private @Nullable PollOutcome<T> early;
+
+	// Set once, under this, before the state becomes PARKED.
+	private @Nullable AsyncContext async;
+
+	LongPoll(LongPolls polls, HttpServletRequest request, HttpServletResponse response, PollTimeout timeout,
+			Supplier<Cursor> cursor, BiFunction<T, String, B> body) {
+		this.polls = polls;
+		this.request = request;
+		this.response = response;
+		this.timeout = timeout;
+		this.cursor = cursor;
 		this.body = body;
 	}
 
@@ -66,31 +88,65 @@ public final class LongPoll<T, B> {
 		return this.timeout;
 	}
 
-	/** Answers the poll with its outcome; the adapter calls this, at once or later on another thread. */
-	public void complete(PollOutcome<T> outcome) {
-		if (outcome instanceof PollOutcome.Delivered<T> delivered) {
-			String cursor = delivered.cursor().encode();
-			this.result.setResult(ResponseEntity.ok()
-				.header(CURSOR_HEADER, cursor)
-				.body(this.body.apply(delivered.news(), cursor)));
-		}
-		else if (outcome instanceof PollOutcome.TimedOut<T> timedOut) {
-			this.result.setResult(timedOut(timedOut.cursor()));
-		}
-		else if (outcome instanceof PollOutcome.Ended<T> ended) {
-			this.result.setErrorResult(ended(ended.fault(), ended.vfId()));
+	/**
+	 * Asks the adapter, giving it this poll's completion, and answers: the outcome if the adapter gave
+	 * one at once (or another thread did before the poll could park), else null with the request
+	 * parked, for the completion to answer later.
+	 * @param ask asks the adapter with the completion, and returns the waiter
+	 * @return the answer, or null if the poll is parked
+	 * @throws AdapterException if the adapter refuses the poll, or the VF's life ended at once
+	 */
+	public @Nullable ResponseEntity<B> answer(Function<Consumer<PollOutcome<T>>, Waiter<T>> ask) {
+		Waiter<T> waiter = ask.apply(this::complete);
+		synchronized (this) {
+			if (this.early != null) {
+				this.state = State.DONE;
+				return response(this.early);
+			}
+			try {
+				this.async = this.request.startAsync(this.request, this.response);
+				this.async.setTimeout(this.timeout.duration().plus(FALLBACK_GRACE).toMillis());
+				this.async.addListener(new Watch(waiter));
+			}
+			catch (RuntimeException ex) {
+				this.state = State.DONE;
+				waiter.cancel();
+				throw ex;
+			}
+			this.state = State.PARKED;
+			return null;
 		}
 	}
 
-	/**
-	 * The result to return from the handler. A client that goes away, or the fallback timeout,
-	 * withdraws the poll before it can take news.
-	 */
-	public DeferredResult<ResponseEntity<B>> watch(Waiter<T> waiter) {
-		this.result.onTimeout(waiter::cancel);
-		this.result.onError((ex) -> waiter.cancel());
-		this.result.onCompletion(waiter::cancel);
-		return this.result;
+	/** The adapter's callback: at once, or later on another thread; only the first outcome counts. */
+	private void complete(PollOutcome<T> outcome) {
+		synchronized (this) {
+			if (this.state == State.ASKING) {
+				this.early = outcome;
+				return;
+			}
+			if (this.state != State.PARKED) {
+				return;
+			}
+			this.state = State.DONE;
+		}
+		AsyncContext parked = this.async;
+		ResponseEntity<?> answer = (outcome instanceof PollOutcome.Ended<T> ended)
+				? this.polls.problem(ended(ended.fault(), ended.vfId()), this.request.getRequestURI())
+				: response(outcome);
+		parked.start(() -> this.polls.write(parked, answer));
+	}
+
+	/** The answer to a delivery or a timeout; the end of a life is thrown, for the 410. */
+	private ResponseEntity<B> response(PollOutcome<T> outcome) {
+		if (outcome instanceof PollOutcome.Delivered<T> delivered) {
+			String next = delivered.cursor().encode();
+			return ResponseEntity.ok().header(CURSOR_HEADER, next).body(this.body.apply(delivered.news(), next));
+		}
+		if (outcome instanceof PollOutcome.Ended<T> ended) {
+			throw ended(ended.fault(), ended.vfId());
+		}
+		return timedOut(((PollOutcome.TimedOut<T>) outcome).cursor());
 	}
 
 	private static AdapterException ended(Fault fault, int vfId) {
@@ -102,17 +158,72 @@ public final class LongPoll<T, B> {
 		return new AdapterException(fault, detail, Map.of("vfId", vfId));
 	}
 
-	private ResponseEntity<B> fallback(Supplier<Cursor> cursor) {
-		try {
-			return timedOut(cursor.get());
+	private static <B> ResponseEntity<B> timedOut(@Nullable Cursor cursor) {
+		var answer = ResponseEntity.noContent();
+		if (cursor != null) {
+			answer.header(CURSOR_HEADER, cursor.encode());
 		}
-		catch (AdapterException ex) {
-			return ResponseEntity.noContent().build();
-		}
+		return answer.build();
 	}
 
-	private static <B> ResponseEntity<B> timedOut(Cursor cursor) {
-		return ResponseEntity.noContent().header(CURSOR_HEADER, cursor.encode()).build();
+	/**
+	 * Whether the poll is still parked, making it done if so: the container's own ends (its timeout,
+	 * an I/O error) answer only a poll that nothing else has.
+	 */
+	private synchronized boolean giveUp() {
+		boolean parked = this.state == State.PARKED;
+		this.state = State.DONE;
+		return parked;
+	}
+
+	/**
+	 * The container's view of the parked request. Its completion withdraws the poll if it still waits;
+	 * so does a timeout, which answers 204 if the adapter's own timer has not (it always should), and
+	 * an I/O error.
+	 */
+	private final class Watch implements AsyncListener {
+
+		private final Waiter<T> waiter;
+
+		Watch(Waiter<T> waiter) {
+			this.waiter = waiter;
+		}
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			this.waiter.cancel();
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) {
+			this.waiter.cancel();
+			if (giveUp()) {
+				LongPoll.this.polls.write(LongPoll.this.async, timedOut(currentCursor()));
+			}
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+			this.waiter.cancel();
+			if (giveUp()) {
+				LongPoll.this.async.complete();
+			}
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+			// The request is started once, before this listener is added.
+		}
+
+		private @Nullable Cursor currentCursor() {
+			try {
+				return LongPoll.this.cursor.get();
+			}
+			catch (AdapterException ex) {
+				return null;
+			}
+		}
+
 	}
 
 }

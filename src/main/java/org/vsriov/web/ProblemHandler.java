@@ -38,6 +38,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> handleAdapterException(AdapterException ex) {
+		return problem(ex);
+	}
+
+	/** An adapter's refusal: its problem type and status, with the offending values as properties. */
+	static ResponseEntity<ProblemDetail> problem(AdapterException ex) {
 		ProblemType kind = ProblemType.of(ex.fault());
 		ProblemDetail problem = kind.problem(ex.getMessage());
 		ex.values().forEach(problem::setProperty);

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 
 import org.junit.jupiter.api.Test;
 import org.vsriov.adapter.BlockMask;
@@ -19,7 +23,11 @@ import org.vsriov.adapter.VirtualAdapter;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -34,6 +42,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "vsriov.poll.default-timeout=300ms", "vsriov.poll.max-waiters-per-vf=64",
 				"server.jetty.threads.max=6", "server.jetty.threads.min=2" })
 @AutoConfigureRestTestClient
+@Import(LongPollServerTest.AsyncDispatches.class)
 class LongPollServerTest {
 
 	private static final String CURSOR = "Vsriov-Cursor";
@@ -73,7 +82,7 @@ class LongPollServerTest {
 	}
 
 	@Test
-	void manyParkedPollsShouldHoldNoThreadAndAllCompleteOnOneInvalidation() throws Exception {
+	void manyParkedPollsShouldHoldNoThreadAndAllCompleteOnOneInvalidationWithoutASecondDispatch() throws Exception {
 		// Twenty parked polls against a server with six threads in all.
 		var polls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
 		for (int i = 0; i < 20; i++) {
@@ -90,6 +99,8 @@ class LongPollServerTest {
 			assertThat(response.headers().firstValue(CURSOR)).isPresent();
 		}
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
+		// Answered by the thread that woke them, not dispatched again through the filters and Spring MVC.
+		assertThat(AsyncDispatches.count).hasValue(0);
 	}
 
 	@Test
@@ -179,7 +190,8 @@ class LongPollServerTest {
 			HttpResponse<String> response = poll.get(10, TimeUnit.SECONDS);
 			assertThat(response.statusCode()).isEqualTo(410);
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-			assertThat(response.body()).contains(ProblemType.BASE + slug, "\"vfId\":" + vfId);
+			assertThat(response.body()).contains(ProblemType.BASE + slug, "\"vfId\":" + vfId, "\"status\":410",
+					"\"instance\":\"/api/v1/");
 		}
 	}
 
@@ -195,5 +207,22 @@ class LongPollServerTest {
 		return URI.create("http://127.0.0.1:" + this.port + path);
 	}
 
+	/** Counts the requests dispatched a second time (Servlet async dispatches). */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class AsyncDispatches {
+
+		static final AtomicInteger count = new AtomicInteger();
+
+		@Bean
+		FilterRegistrationBean<Filter> asyncDispatchCounter() {
+			var counter = new FilterRegistrationBean<Filter>((request, response, chain) -> {
+				count.incrementAndGet();
+				chain.doFilter(request, response);
+			});
+			counter.setDispatcherTypes(DispatcherType.ASYNC);
+			return counter;
+		}
+
+	}
 
 }
