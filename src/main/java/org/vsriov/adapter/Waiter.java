@@ -50,6 +50,16 @@ public final class Waiter<T> {
 		}
 	}
 
+	/**
+	 * Times the poll out now if it still waits, exactly as its own timer would: it then gets its
+	 * 204 outcome on this thread. Safe to call any number of times, from any thread.
+	 */
+	public void expire() {
+		if (this.polls != null) {
+			this.polls.expire(this);
+		}
+	}
+
 	/** The stream position the poll waits beyond. */
 	long after() {
 		return this.after;

@@ -134,7 +134,7 @@ final class WaitingPolls<T> {
 		}
 	}
 
-	private void expire(Waiter<T> waiter) {
+	void expire(Waiter<T> waiter) {
 		Runnable completion;
 		synchronized (this.lock) {
 			if (!remove(waiter)) {

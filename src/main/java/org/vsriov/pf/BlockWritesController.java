@@ -68,7 +68,6 @@ class BlockWritesController {
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
 		LongPoll<List<BlockWrite>, BlockWrites> poll = this.polls.open(request, response, timeout,
-				() -> this.adapter.blockWritesCursor(vfId),
 				(news, cursor) -> new BlockWrites(vfId, news.stream().map(BlockWriteEntry::of).toList(), cursor));
 		return poll.answer((done) -> this.adapter.pollBlockWrites(vfId, after, poll.timeout(), done));
 	}

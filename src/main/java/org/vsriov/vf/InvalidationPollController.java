@@ -70,7 +70,7 @@ class InvalidationPollController {
 		// poll acknowledges what it takes, so a failure after that would lose bits. (LongPolls checks
 		// the method and timeout; the 406 for an Accept without JSON is decided by the produces.)
 		LongPoll<BlockMask, InvalidationDelivery> poll = this.polls.open(request, response, timeout,
-				() -> this.adapter.state(vfId).cursor(), (news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
+				(news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
 		return poll.answer((done) -> this.adapter.pollInvalidations(vfId, after, poll.timeout(), done));
 	}
 

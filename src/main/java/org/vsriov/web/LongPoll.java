@@ -1,21 +1,19 @@
 package org.vsriov.web;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
-import org.vsriov.adapter.Cursor;
-import org.vsriov.adapter.Fault;
 import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.Waiter;
@@ -23,11 +21,10 @@ import org.vsriov.adapter.Waiter;
 import org.springframework.http.ResponseEntity;
 
 /**
- * One long poll as HTTP, for both streams (the VF's invalidations, the PF's block writes): news is a
- * 200 with the body, a timeout a 204, the end of the VF's life a 410; every answer but the 410 carries
- * the cursor in {@value #CURSOR_HEADER}. A poll the adapter answers at once is answered by the handler
- * like any request. One that parks holds a connection, not a thread: a Servlet async request, answered
- * later by {@link LongPolls#write} on the container's pool.
+ * One long poll as HTTP, for both streams (the VF's invalidations, the PF's block writes). A poll the
+ * adapter answers at once is answered by the handler like any request. One that parks holds a
+ * connection, not a thread: a Servlet async request, whose answer the adapter's completion hands to
+ * the container's pool, with no second dispatch through the filters and Spring MVC.
  *
  * @param <T> what news the stream carries
  * @param <B> the 200's body
@@ -35,6 +32,8 @@ import org.springframework.http.ResponseEntity;
 public final class LongPoll<T, B> {
 
 	public static final String CURSOR_HEADER = "Vsriov-Cursor";
+
+	private static final Log logger = LogFactory.getLog(LongPoll.class);
 
 	// Only if the adapter's own timer has not answered by then (it always should): a 204, never a 503.
 	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
@@ -44,8 +43,11 @@ public final class LongPoll<T, B> {
 		/** The adapter is being asked: an outcome now is answered by the handler. */
 		ASKING,
 
-		/** Parked as an async request: the first outcome is written by the container's pool. */
+		/** Parked as an async request, with no outcome yet. */
 		PARKED,
+
+		/** The outcome came and its answer is built: the first thread to claim it writes it. */
+		ANSWERING,
 
 		/** Answered, or given up: later outcomes are dropped. */
 		DONE
@@ -60,26 +62,27 @@ public final class LongPoll<T, B> {
 
 	private final PollTimeout timeout;
 
-	private final Supplier<Cursor> cursor;
-
 	private final BiFunction<T, String, B> body;
 
-	// Guarded by this.
+	// Guarded by this, like every field below: the adapter's completion, the handler and the
+	// container's listener race for the poll, and the state says which of them has it.
 	private State state = State.ASKING;
 
-	// Guarded by this: an outcome that came while the adapter was being asked.
+	// An outcome that came while the adapter was being asked.
 	private @Nullable PollOutcome<T> early;
 
-	// Set once, under this, before the state becomes PARKED.
+	// The answer built from the outcome, while ANSWERING.
+	private @Nullable ResponseEntity<?> answer;
+
+	// Set before the state becomes PARKED.
 	private @Nullable AsyncContext async;
 
 	LongPoll(LongPolls polls, HttpServletRequest request, HttpServletResponse response, PollTimeout timeout,
-			Supplier<Cursor> cursor, BiFunction<T, String, B> body) {
+			BiFunction<T, String, B> body) {
 		this.polls = polls;
 		this.request = request;
 		this.response = response;
 		this.timeout = timeout;
-		this.cursor = cursor;
 		this.body = body;
 	}
 
@@ -98,10 +101,12 @@ public final class LongPoll<T, B> {
 	 */
 	public @Nullable ResponseEntity<B> answer(Function<Consumer<PollOutcome<T>>, Waiter<T>> ask) {
 		Waiter<T> waiter = ask.apply(this::complete);
+		// Under the lock until PARKED: a completion on another thread meanwhile finds ASKING and
+		// leaves its outcome here, for this thread to answer.
 		synchronized (this) {
 			if (this.early != null) {
 				this.state = State.DONE;
-				return response(this.early);
+				return this.polls.answer(this.early, this.body);
 			}
 			try {
 				this.async = this.request.startAsync(this.request, this.response);
@@ -118,68 +123,64 @@ public final class LongPoll<T, B> {
 		}
 	}
 
-	/** The adapter's callback: at once, or later on another thread; only the first outcome counts. */
+	/**
+	 * The adapter's callback: at once, or later on another thread; only the first outcome counts.
+	 * Never throws: the adapter completes other polls on the same thread after this one.
+	 */
 	private void complete(PollOutcome<T> outcome) {
-		synchronized (this) {
-			if (this.state == State.ASKING) {
-				this.early = outcome;
-				return;
+		AsyncContext parked;
+		try {
+			synchronized (this) {
+				if (this.state == State.ASKING) {
+					this.early = outcome;
+					return;
+				}
+				if (this.state != State.PARKED) {
+					return;
+				}
+				this.answer = this.polls.parkedAnswer(outcome, this.body, this.request);
+				this.state = State.ANSWERING;
+				parked = this.async;
 			}
-			if (this.state != State.PARKED) {
+			parked.start(this::write);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A parked long poll could not be answered: " + outcome, ex);
+			end(ProblemHandler.internalError("the long poll could not be answered"));
+		}
+	}
+
+	/** Writes the answer if no other thread has claimed it yet. */
+	private void write() {
+		ResponseEntity<?> claimed;
+		synchronized (this) {
+			if (this.state != State.ANSWERING) {
 				return;
 			}
 			this.state = State.DONE;
+			claimed = this.answer;
+			this.answer = null;
 		}
-		AsyncContext parked = this.async;
-		ResponseEntity<?> answer = (outcome instanceof PollOutcome.Ended<T> ended)
-				? this.polls.problem(ended(ended.fault(), ended.vfId()), this.request.getRequestURI())
-				: response(outcome);
-		parked.start(() -> this.polls.write(parked, answer));
+		this.polls.write(this.async, claimed);
 	}
 
-	/** The answer to a delivery or a timeout; the end of a life is thrown, for the 410. */
-	private ResponseEntity<B> response(PollOutcome<T> outcome) {
-		if (outcome instanceof PollOutcome.Delivered<T> delivered) {
-			String next = delivered.cursor().encode();
-			return ResponseEntity.ok().header(CURSOR_HEADER, next).body(this.body.apply(delivered.news(), next));
+	/** Ends the poll if nothing has written its answer yet, with the given one or none. */
+	private void end(@Nullable ResponseEntity<?> last) {
+		synchronized (this) {
+			if (this.state == State.DONE) {
+				return;
+			}
+			this.state = State.DONE;
+			this.answer = null;
 		}
-		if (outcome instanceof PollOutcome.Ended<T> ended) {
-			throw ended(ended.fault(), ended.vfId());
-		}
-		return timedOut(((PollOutcome.TimedOut<T>) outcome).cursor());
-	}
-
-	private static AdapterException ended(Fault fault, int vfId) {
-		String detail = (fault == Fault.VF_GONE)
-				? "VF " + vfId + " was freed (OID_NIC_SWITCH_FREE_VF) while the poll waited; it is not found until "
-						+ "the PF allocates it again"
-				: "VF " + vfId + " was reset (OID_SRIOV_RESET_VF) while the poll waited; re-read every block you "
-						+ "care about and poll again without a cursor";
-		return new AdapterException(fault, detail, Map.of("vfId", vfId));
-	}
-
-	private static <B> ResponseEntity<B> timedOut(@Nullable Cursor cursor) {
-		var answer = ResponseEntity.noContent();
-		if (cursor != null) {
-			answer.header(CURSOR_HEADER, cursor.encode());
-		}
-		return answer.build();
+		this.polls.write(this.async, last);
 	}
 
 	/**
-	 * Whether the poll is still parked, making it done if so: the container's own ends (its timeout,
-	 * an I/O error) answer only a poll that nothing else has.
-	 */
-	private synchronized boolean giveUp() {
-		boolean parked = this.state == State.PARKED;
-		this.state = State.DONE;
-		return parked;
-	}
-
-	/**
-	 * The container's view of the parked request. Its completion withdraws the poll if it still waits;
-	 * so does a timeout, which answers 204 if the adapter's own timer has not (it always should), and
-	 * an I/O error.
+	 * The container's view of the parked request. Its completion withdraws the poll if it still waits.
+	 * Its timeout (which the adapter's own timer always beats by {@link #FALLBACK_GRACE}) times the
+	 * poll out as that timer would, and writes the answer on the listener's thread, since the request
+	 * must be complete when the listener returns. An I/O error withdraws the poll and completes it.
 	 */
 	private final class Watch implements AsyncListener {
 
@@ -196,32 +197,24 @@ public final class LongPoll<T, B> {
 
 		@Override
 		public void onTimeout(AsyncEvent event) {
-			this.waiter.cancel();
-			if (giveUp()) {
-				LongPoll.this.polls.write(LongPoll.this.async, timedOut(currentCursor()));
-			}
+			// If it still waits, its 204 comes back through complete(), with the cursor the adapter
+			// reads under its lock. If the adapter's completion is between its lock and complete() just
+			// now, nothing is written here, and the container may answer 500 before the pool does.
+			this.waiter.expire();
+			write();
 		}
 
 		@Override
 		public void onError(AsyncEvent event) {
+			// The connection is broken: an answer already taken is tried, else the request just ends.
 			this.waiter.cancel();
-			if (giveUp()) {
-				LongPoll.this.async.complete();
-			}
+			write();
+			end(null);
 		}
 
 		@Override
 		public void onStartAsync(AsyncEvent event) {
 			// The request is started once, before this listener is added.
-		}
-
-		private @Nullable Cursor currentCursor() {
-			try {
-				return LongPoll.this.cursor.get();
-			}
-			catch (AdapterException ex) {
-				return null;
-			}
 		}
 
 	}

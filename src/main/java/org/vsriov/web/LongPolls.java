@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
-import org.vsriov.adapter.Cursor;
+import org.vsriov.adapter.Fault;
+import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VsriovProperties;
 
@@ -33,11 +35,11 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
- * Opens the long polls, and writes the answers of those that parked. A parked poll is a Servlet
- * async request that Spring MVC does not see again: the thread the adapter completes it on hands
- * the answer to the container's pool, which writes it with Spring MVC's own message converters and
- * completes the request. There is no second dispatch through the filters and the
- * {@code DispatcherServlet}, which is what {@code DeferredResult} costs per answer.
+ * Opens the long polls, makes their answers, and writes those of the polls that parked. A parked
+ * poll is a Servlet async request that Spring MVC does not see again: its answer is written on the
+ * container's pool with Spring MVC's own message converters, and the request completed. There is
+ * no second dispatch through the filters and the {@code DispatcherServlet}, which is what a
+ * {@code DeferredResult} costs per answer (about 40 % of the CPU of a broadcast to parked polls).
  */
 @Component
 public class LongPolls {
@@ -62,36 +64,79 @@ public class LongPolls {
 	 * @param request the poll's request
 	 * @param response its response, which a parked poll's answer is written to
 	 * @param timeout the {@code timeout} parameter, or null for the default
-	 * @param cursor the stream's current cursor, for the fallback 204
 	 * @param body the 200's body, from the news and the encoded cursor after it
 	 * @param <T> what news the stream carries
 	 * @param <B> the 200's body
 	 */
 	public <T, B> LongPoll<T, B> open(HttpServletRequest request, HttpServletResponse response, String timeout,
-			Supplier<Cursor> cursor, BiFunction<T, String, B> body) throws HttpRequestMethodNotSupportedException {
+			BiFunction<T, String, B> body) throws HttpRequestMethodNotSupportedException {
 		if (HttpMethod.HEAD.matches(request.getMethod())) {
 			throw new HttpRequestMethodNotSupportedException(request.getMethod(), List.of(HttpMethod.GET.name()));
 		}
-		return new LongPoll<>(this, request, response, PollTimeout.parse(timeout, this.limits), cursor, body);
-	}
-
-	/** A refusal as {@link ProblemHandler} answers it, with the request's path as its instance. */
-	ResponseEntity<ProblemDetail> problem(AdapterException ex, String path) {
-		ResponseEntity<ProblemDetail> answer = ProblemHandler.problem(ex);
-		answer.getBody().setInstance(URI.create(path));
-		return answer;
+		// Spring MVC hands a handler its own wrapper of the response, made for the async requests it
+		// starts itself; a parked poll's answer goes to the container's response.
+		HttpServletResponse container = response;
+		while (container instanceof HttpServletResponseWrapper wrapper) {
+			container = (HttpServletResponse) wrapper.getResponse();
+		}
+		return new LongPoll<>(this, request, container, PollTimeout.parse(timeout, this.limits), body);
 	}
 
 	/**
-	 * Writes a parked poll's answer and completes it. A client that went away only loses its answer
-	 * (as it would with any other request), so a failed write is logged at debug level.
+	 * The answer to an outcome, as the handler returns it: news is a 200 with the body, a timeout a
+	 * 204; both carry the cursor in {@value LongPoll#CURSOR_HEADER}.
+	 * @throws AdapterException for the end of the VF's life, which {@link ProblemHandler} answers 410
 	 */
-	void write(AsyncContext async, ResponseEntity<?> answer) {
-		try {
-			write((HttpServletResponse) async.getResponse(), answer);
+	<T, B> ResponseEntity<B> answer(PollOutcome<T> outcome, BiFunction<T, String, B> body) {
+		if (outcome instanceof PollOutcome.Delivered<T> delivered) {
+			String next = delivered.cursor().encode();
+			return ResponseEntity.ok().header(LongPoll.CURSOR_HEADER, next).body(body.apply(delivered.news(), next));
 		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("A long poll's answer was not written", ex);
+		if (outcome instanceof PollOutcome.Ended<T> ended) {
+			throw ended(ended.fault(), ended.vfId());
+		}
+		String cursor = ((PollOutcome.TimedOut<T>) outcome).cursor().encode();
+		return ResponseEntity.noContent().header(LongPoll.CURSOR_HEADER, cursor).build();
+	}
+
+	/**
+	 * The answer to a parked poll's outcome: as {@link #answer}, and the end of the VF's life as
+	 * {@link ProblemHandler} answers it, with the request's path as the instance (as Spring MVC adds it).
+	 */
+	<T, B> ResponseEntity<?> parkedAnswer(PollOutcome<T> outcome, BiFunction<T, String, B> body,
+			HttpServletRequest request) {
+		if (outcome instanceof PollOutcome.Ended<T> ended) {
+			ResponseEntity<ProblemDetail> problem = ProblemHandler.problem(ended(ended.fault(), ended.vfId()));
+			problem.getBody().setInstance(URI.create(request.getRequestURI()));
+			return problem;
+		}
+		return answer(outcome, body);
+	}
+
+	private static AdapterException ended(Fault fault, int vfId) {
+		String detail = (fault == Fault.VF_GONE)
+				? "VF " + vfId + " was freed (OID_NIC_SWITCH_FREE_VF) while the poll waited; it is not found until "
+						+ "the PF allocates it again"
+				: "VF " + vfId + " was reset (OID_SRIOV_RESET_VF) while the poll waited; re-read every block you "
+						+ "care about and poll again without a cursor";
+		return new AdapterException(fault, detail, Map.of("vfId", vfId));
+	}
+
+	/**
+	 * Writes a parked poll's answer, if it has one, and completes the request. A client that went
+	 * away only loses its answer, as with any other request.
+	 */
+	void write(AsyncContext async, @Nullable ResponseEntity<?> answer) {
+		try {
+			if (answer != null) {
+				write((HttpServletResponse) async.getResponse(), answer);
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("A long poll's answer was not written: its client has gone away", ex);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A long poll's answer was not written", ex);
 		}
 		finally {
 			try {
@@ -104,19 +149,22 @@ public class LongPolls {
 	}
 
 	private void write(HttpServletResponse response, ResponseEntity<?> answer) throws IOException {
+		// Serialized first, so that a failure leaves the response as it was; and whole, so that it
+		// goes out with a Content-Length in one write.
+		Object body = answer.getBody();
+		var buffer = new Buffer();
+		if (body != null) {
+			MediaType type = (body instanceof ProblemDetail) ? MediaType.APPLICATION_PROBLEM_JSON
+					: MediaType.APPLICATION_JSON;
+			this.converters.computeIfAbsent(body.getClass(), (kind) -> converter(kind, type)).write(body, type, buffer);
+		}
 		response.setStatus(answer.getStatusCode().value());
 		answer.getHeaders().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
-		Object body = answer.getBody();
-		if (body == null) {
-			return;
-		}
-		// The body is small: buffered whole, it goes out with a Content-Length in one write.
-		MediaType type = (body instanceof ProblemDetail) ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON;
-		var buffer = new Buffer();
-		this.converters.computeIfAbsent(body.getClass(), (kind) -> converter(kind, type)).write(body, type, buffer);
 		buffer.headers.forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
-		response.setContentLength(buffer.body.size());
-		buffer.body.writeTo(response.getOutputStream());
+		if (body != null) {
+			response.setContentLength(buffer.body.size());
+			buffer.body.writeTo(response.getOutputStream());
+		}
 	}
 
 	@SuppressWarnings("unchecked")

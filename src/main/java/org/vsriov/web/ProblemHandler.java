@@ -41,6 +41,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return problem(ex);
 	}
 
+	/** A failure of the service's own, for the rare answer that cannot go through this handler. */
+	static ResponseEntity<ProblemDetail> internalError(String detail) {
+		return ResponseEntity.internalServerError().body(ProblemType.INTERNAL_ERROR.problem(detail));
+	}
+
 	/** An adapter's refusal: its problem type and status, with the offending values as properties. */
 	static ResponseEntity<ProblemDetail> problem(AdapterException ex) {
 		ProblemType kind = ProblemType.of(ex.fault());

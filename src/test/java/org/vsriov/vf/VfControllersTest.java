@@ -1,6 +1,10 @@
 package org.vsriov.vf;
 
+import java.io.IOException;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import org.junit.jupiter.api.Test;
 import org.vsriov.web.TestAdapterConfiguration;
 import org.vsriov.adapter.BlockMask;
@@ -11,6 +15,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -66,6 +71,36 @@ class VfControllersTest {
 		assertThat(result.getRequest().isAsyncStarted()).isFalse();
 		assertThat(result).hasStatusOk().bodyJson().extractingPath("$.blocks").asArray().containsExactly(63);
 		assertThat(cursorOf(result)).isNotEqualTo(cursor);
+	}
+
+	@Test
+	void containerTimeoutOfAParkedPollShouldAnswer204WithItsCursorAndWithdrawIt() throws Exception {
+		String cursor = cursorOf(this.mvc.get().uri("/api/v1/vfs/0/invalidations?timeout=0").exchange());
+		MvcTestResult result = this.mvc.get()
+			.uri("/api/v1/vfs/0/invalidations?after={cursor}&timeout=30s", cursor)
+			.asyncExchange();
+		// What the container does if the adapter's own timer has not answered in time.
+		AsyncContext async = result.getRequest().getAsyncContext();
+		for (AsyncListener listener : ((MockAsyncContext) async).getListeners()) {
+			listener.onTimeout(new AsyncEvent(async));
+		}
+		assertThat(result.getRequest().isAsyncStarted()).isFalse();
+		assertThat(result).hasStatus(204).body().isEmpty();
+		assertThat(cursorOf(result)).isEqualTo(cursor);
+		assertThat(this.adapter.state(0).waiters()).isZero();
+	}
+
+	@Test
+	void ioErrorOnAParkedPlainPollShouldWithdrawItSoItTakesNothing() throws Exception {
+		MvcTestResult result = this.mvc.get().uri("/api/v1/vfs/1/invalidations?timeout=30s").asyncExchange();
+		AsyncContext async = result.getRequest().getAsyncContext();
+		for (AsyncListener listener : ((MockAsyncContext) async).getListeners()) {
+			listener.onError(new AsyncEvent(async, new IOException("connection reset")));
+		}
+		assertThat(result.getRequest().isAsyncStarted()).isFalse();
+		assertThat(this.adapter.state(1).waiters()).isZero();
+		this.adapter.invalidate(1, BlockMask.parse("0x4"));
+		assertThat(this.adapter.state(1).pendingMask().bits()).isEqualTo(0x4);
 	}
 
 	@Test

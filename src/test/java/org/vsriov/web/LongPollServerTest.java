@@ -99,7 +99,7 @@ class LongPollServerTest {
 			assertThat(response.headers().firstValue(CURSOR)).isPresent();
 		}
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
-		// Answered by the thread that woke them, not dispatched again through the filters and Spring MVC.
+		// Written on the container's pool, not dispatched again through the filters and Spring MVC.
 		assertThat(AsyncDispatches.count).hasValue(0);
 	}
 
@@ -112,6 +112,10 @@ class LongPollServerTest {
 		this.adapter.invalidate(3, BlockMask.parse("0x6"));
 		HttpResponse<String> delivered = parked.get(10, TimeUnit.SECONDS);
 		assertThat(delivered.statusCode()).isEqualTo(200);
+		assertThat(delivered.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(delivered.headers().firstValueAsLong("Content-Length"))
+			.hasValue(delivered.body().getBytes(StandardCharsets.UTF_8).length);
+		assertThat(delivered.body()).contains("\"blockMask\":\"0x0000000000000006\"");
 		String next = delivered.headers().firstValue(CURSOR).orElseThrow();
 		assertThat(this.adapter.state(3).pendingMask().bits()).isEqualTo(0x6);
 		this.client.get().uri("/api/v1/vfs/3/invalidations?timeout=0&after={cursor}", next).exchange()
@@ -191,7 +195,7 @@ class LongPollServerTest {
 			assertThat(response.statusCode()).isEqualTo(410);
 			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(response.body()).contains(ProblemType.BASE + slug, "\"vfId\":" + vfId, "\"status\":410",
-					"\"instance\":\"/api/v1/");
+					"\"instance\":\"" + response.uri().getPath() + "\"");
 		}
 	}
 
