@@ -13,8 +13,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The container's error page (errors raised outside Spring MVC, such as a body over the limit or a
- * malformed request line) as {@code application/problem+json}, in place of Spring Boot's default.
+ * The container's error page (errors raised in the servlet but outside Spring MVC, such as a body
+ * over the limit) as {@code application/problem+json}, in place of Spring Boot's default. Requests
+ * Jetty cannot parse never reach the servlet: {@link JettyConfiguration} answers those.
  */
 @RestController
 @Hidden

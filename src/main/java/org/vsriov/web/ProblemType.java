@@ -38,6 +38,9 @@ enum ProblemType {
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
 	BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
+	URI_TOO_LONG(HttpStatus.URI_TOO_LONG, "URI too long"),
+	HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large"),
+	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
 	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
@@ -68,8 +71,11 @@ enum ProblemType {
 			case 405 -> METHOD_NOT_ALLOWED;
 			case 406 -> NOT_ACCEPTABLE;
 			case 413 -> BODY_TOO_LARGE;
+			case 414 -> URI_TOO_LONG;
 			case 415 -> UNSUPPORTED_MEDIA_TYPE;
+			case 431 -> HEADERS_TOO_LARGE;
 			case 503 -> SERVICE_UNAVAILABLE;
+			case 505 -> HTTP_VERSION_NOT_SUPPORTED;
 			default -> INTERNAL_ERROR;
 		};
 	}
