@@ -1,6 +1,7 @@
 package org.vsriov.web;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,7 +25,8 @@ import org.springframework.http.ResponseEntity;
  * One long poll as HTTP, for both streams (the VF's invalidations, the PF's block writes). A poll the
  * adapter answers at once is answered by the handler like any request. One that parks holds a
  * connection, not a thread: a Servlet async request, whose answer the adapter's completion hands to
- * the container's pool, with no second dispatch through the filters and Spring MVC.
+ * the container's pool (or, if its dispatch has not returned yet, to {@link LongPolls}'s filter),
+ * with no second dispatch through the filters and Spring MVC.
  *
  * @param <T> what news the stream carries
  * @param <B> the 200's body
@@ -37,6 +39,9 @@ public final class LongPoll<T, B> {
 
 	// Only if the adapter's own timer has not answered by then (it always should): a 204, never a 503.
 	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
+
+	// How long the container's listener waits for an answer already on its way.
+	private static final Duration TAKE_OVER_WAIT = Duration.ofSeconds(1);
 
 	private enum State {
 
@@ -64,8 +69,11 @@ public final class LongPoll<T, B> {
 
 	private final BiFunction<T, String, B> body;
 
-	// Guarded by this, like every field below: the adapter's completion, the handler and the
-	// container's listener race for the poll, and the state says which of them has it.
+	// Guarded by this, like every field below. Three threads race for a parked poll: the adapter's
+	// completion, the request thread until its dispatch has returned, and the container's listener.
+	// The answer is written by exactly one of them, and never while the request thread is still in
+	// Spring MVC or the filters (they read the response): until the dispatch returns, an answer waits
+	// for it (dispatched()); once the listener has taken over, the answer is its to write.
 	private State state = State.ASKING;
 
 	// An outcome that came while the adapter was being asked.
@@ -76,6 +84,15 @@ public final class LongPoll<T, B> {
 
 	// Set before the state becomes PARKED.
 	private @Nullable AsyncContext async;
+
+	// The request's dispatch has returned to the container.
+	private boolean dispatched;
+
+	// The container's listener (timeout, error) writes the answer.
+	private boolean takenOver;
+
+	// The answer has been written and the request completed.
+	private boolean written;
 
 	LongPoll(LongPolls polls, HttpServletRequest request, HttpServletResponse response, PollTimeout timeout,
 			BiFunction<T, String, B> body) {
@@ -112,6 +129,7 @@ public final class LongPoll<T, B> {
 				this.async = this.request.startAsync(this.request, this.response);
 				this.async.setTimeout(this.timeout.duration().plus(FALLBACK_GRACE).toMillis());
 				this.async.addListener(new Watch(waiter));
+				this.request.setAttribute(LongPolls.PARKED, this);
 			}
 			catch (RuntimeException ex) {
 				this.state = State.DONE;
@@ -140,14 +158,36 @@ public final class LongPoll<T, B> {
 				}
 				this.answer = this.polls.parkedAnswer(outcome, this.body, this.request);
 				this.state = State.ANSWERING;
+				notifyAll();
+				if (!this.dispatched || this.takenOver) {
+					return;
+				}
 				parked = this.async;
 			}
 			parked.start(this::write);
+		}
+		catch (IllegalStateException ex) {
+			// The request was completed meanwhile (by the container's listener): nothing to answer.
+			logger.debug("A parked long poll had ended before its answer", ex);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A parked long poll could not be answered: " + outcome, ex);
 			end(ProblemHandler.internalError("the long poll could not be answered"));
 		}
+	}
+
+	/**
+	 * The request's dispatch has returned to the container ({@link LongPolls} calls this from its
+	 * filter, after everything else): an answer that came meanwhile is written now, on this thread.
+	 */
+	void dispatched() {
+		synchronized (this) {
+			this.dispatched = true;
+			if (this.state != State.ANSWERING || this.takenOver) {
+				return;
+			}
+		}
+		write();
 	}
 
 	/** Writes the answer if no other thread has claimed it yet. */
@@ -161,7 +201,7 @@ public final class LongPoll<T, B> {
 			claimed = this.answer;
 			this.answer = null;
 		}
-		this.polls.write(this.async, claimed);
+		finish(claimed);
 	}
 
 	/** Ends the poll if nothing has written its answer yet, with the given one or none. */
@@ -173,14 +213,55 @@ public final class LongPoll<T, B> {
 			this.state = State.DONE;
 			this.answer = null;
 		}
-		this.polls.write(this.async, last);
+		finish(last);
+	}
+
+	private void finish(@Nullable ResponseEntity<?> last) {
+		try {
+			this.polls.write(this.async, last);
+		}
+		finally {
+			synchronized (this) {
+				this.written = true;
+				notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * The container's listener takes the poll over: it withdraws the poll (or times it out), writes
+	 * an answer that has come, and does not return before the request is complete, since the
+	 * container answers 500 to a timed-out request that is not. An answer on its way (taken from the
+	 * adapter, not yet here) or being written by another thread is waited for, briefly.
+	 */
+	private void takeOver(Runnable withdraw, @Nullable ResponseEntity<?> fallback) {
+		synchronized (this) {
+			this.takenOver = true;
+		}
+		withdraw.run();
+		write();
+		synchronized (this) {
+			long deadline = System.nanoTime() + TAKE_OVER_WAIT.toNanos();
+			long left;
+			while (!this.written && this.state != State.ANSWERING
+					&& (left = deadline - System.nanoTime()) > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+		write();
+		end(fallback);
 	}
 
 	/**
 	 * The container's view of the parked request. Its completion withdraws the poll if it still waits.
 	 * Its timeout (which the adapter's own timer always beats by {@link #FALLBACK_GRACE}) times the
-	 * poll out as that timer would, and writes the answer on the listener's thread, since the request
-	 * must be complete when the listener returns. An I/O error withdraws the poll and completes it.
+	 * poll out as that timer would and writes the 204; an I/O error withdraws the poll and ends it.
 	 */
 	private final class Watch implements AsyncListener {
 
@@ -198,18 +279,14 @@ public final class LongPoll<T, B> {
 		@Override
 		public void onTimeout(AsyncEvent event) {
 			// If it still waits, its 204 comes back through complete(), with the cursor the adapter
-			// reads under its lock. If the adapter's completion is between its lock and complete() just
-			// now, nothing is written here, and the container may answer 500 before the pool does.
-			this.waiter.expire();
-			write();
+			// reads under its lock, as its own timer would give it.
+			takeOver(this.waiter::expire, ResponseEntity.noContent().build());
 		}
 
 		@Override
 		public void onError(AsyncEvent event) {
 			// The connection is broken: an answer already taken is tried, else the request just ends.
-			this.waiter.cancel();
-			write();
-			end(null);
+			takeOver(this.waiter::cancel, null);
 		}
 
 		@Override

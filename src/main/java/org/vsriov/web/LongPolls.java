@@ -10,6 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -23,9 +28,12 @@ import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VsriovProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpOutputMessage;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -36,13 +44,21 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Opens the long polls, makes their answers, and writes those of the polls that parked. A parked
- * poll is a Servlet async request that Spring MVC does not see again: its answer is written on the
- * container's pool with Spring MVC's own message converters, and the request completed. There is
- * no second dispatch through the filters and the {@code DispatcherServlet}, which is what a
- * {@code DeferredResult} costs per answer (about 40 % of the CPU of a broadcast to parked polls).
+ * poll is a Servlet async request that Spring MVC does not see again: its answer is written with
+ * Spring MVC's own message converters, and the request completed. There is no second dispatch
+ * through the filters and the {@code DispatcherServlet}, which is what a {@code DeferredResult}
+ * costs per answer (about 40 % of the CPU of a broadcast to parked polls).
+ * <p>
+ * It is also the outermost filter: an answer that comes before the parking request's dispatch has
+ * returned waits for it, so that nothing writes the response while Spring MVC and the other filters
+ * still read it; this filter then writes it on the request thread.
  */
 @Component
-public class LongPolls {
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class LongPolls implements Filter {
+
+	/** The request attribute that holds a parked poll, for the filter. */
+	static final String PARKED = LongPolls.class.getName() + ".PARKED";
 
 	private static final Log logger = LogFactory.getLog(LongPolls.class);
 
@@ -55,6 +71,20 @@ public class LongPolls {
 	LongPolls(VsriovProperties properties, ObjectProvider<RequestMappingHandlerAdapter> mvc) {
 		this.limits = properties.poll();
 		this.mvc = mvc;
+	}
+
+	@Override
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			if (request.getAttribute(PARKED) instanceof LongPoll<?, ?> parked) {
+				request.removeAttribute(PARKED);
+				parked.dispatched();
+			}
+		}
 	}
 
 	/**
@@ -127,9 +157,10 @@ public class LongPolls {
 	 * away only loses its answer, as with any other request.
 	 */
 	void write(AsyncContext async, @Nullable ResponseEntity<?> answer) {
+		HttpServletResponse response = (HttpServletResponse) async.getResponse();
 		try {
 			if (answer != null) {
-				write((HttpServletResponse) async.getResponse(), answer);
+				write(response, answer);
 			}
 		}
 		catch (IOException ex) {
@@ -137,6 +168,7 @@ public class LongPolls {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A long poll's answer was not written", ex);
+			failed(response);
 		}
 		finally {
 			try {
@@ -164,6 +196,21 @@ public class LongPolls {
 		if (body != null) {
 			response.setContentLength(buffer.body.size());
 			buffer.body.writeTo(response.getOutputStream());
+		}
+	}
+
+	/** A 500 problem in place of an answer that could not be written, if nothing has gone out yet. */
+	private void failed(HttpServletResponse response) {
+		if (response.isCommitted()) {
+			return;
+		}
+		try {
+			response.reset();
+			write(response, ProblemHandler.internalError("the long poll's answer could not be written"));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Nor was the 500 problem in its place", ex);
+			response.setStatus(HttpStatus.INTERNAL_SERVER_ERROR.value());
 		}
 	}
 

@@ -12,11 +12,11 @@ import org.springframework.context.annotation.Import;
 
 /**
  * What a {@code @WebMvcTest} slice leaves out but the controllers rely on: the real in-memory adapter,
- * bound from the same properties, the long polls, and the strict JSON reading.
+ * bound from the same properties, and the strict JSON reading.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(VsriovProperties.class)
-@Import({ StrictJson.class, LongPolls.class })
+@Import(StrictJson.class)
 public class TestAdapterConfiguration {
 
 	@Bean(destroyMethod = "close")
