@@ -59,7 +59,7 @@ public final class LongPoll<T, B> {
 
 	}
 
-	private final LongPolls polls;
+	private final PollAnswers answers;
 
 	private final HttpServletRequest request;
 
@@ -94,9 +94,9 @@ public final class LongPoll<T, B> {
 	// The answer has been written and the request completed.
 	private boolean written;
 
-	LongPoll(LongPolls polls, HttpServletRequest request, HttpServletResponse response, PollTimeout timeout,
+	LongPoll(PollAnswers answers, HttpServletRequest request, HttpServletResponse response, PollTimeout timeout,
 			BiFunction<T, String, B> body) {
-		this.polls = polls;
+		this.answers = answers;
 		this.request = request;
 		this.response = response;
 		this.timeout = timeout;
@@ -123,7 +123,7 @@ public final class LongPoll<T, B> {
 		synchronized (this) {
 			if (this.early != null) {
 				this.state = State.DONE;
-				return this.polls.answer(this.early, this.body);
+				return this.answers.answer(this.early, this.body);
 			}
 			try {
 				this.async = this.request.startAsync(this.request, this.response);
@@ -156,7 +156,7 @@ public final class LongPoll<T, B> {
 				if (this.state != State.PARKED) {
 					return;
 				}
-				this.answer = this.polls.parkedAnswer(outcome, this.body, this.request);
+				this.answer = this.answers.parkedAnswer(outcome, this.body, this.request);
 				this.state = State.ANSWERING;
 				notifyAll();
 				if (!this.dispatched || this.takenOver) {
@@ -218,7 +218,7 @@ public final class LongPoll<T, B> {
 
 	private void finish(@Nullable ResponseEntity<?> last) {
 		try {
-			this.polls.write(this.async, last);
+			this.answers.write(this.async, last);
 		}
 		finally {
 			synchronized (this) {
