@@ -41,8 +41,9 @@ final class LoadScenarios {
 					var scenario = this.harness.report.scenario("1. latency at " + rate + "/s",
 							String.format("%d VFs each with a parked poll that re-polls with its cursor; random VF and "
 									+ "mask at %d invalidations/s on schedule over %d keep-alive connections, %s; the "
-									+ "server also has %d VFs that no poll follows, and had %d s at 3000/s first", vfs, rate,
-									PF_CONNECTIONS, this.harness.length(), vfs, JIT_WARM_UP.toSeconds()));
+									+ "server also has %d VFs that no poll follows%s", vfs, rate, PF_CONNECTIONS,
+									this.harness.length(), vfs, this.harness.options.smoke() ? ""
+											: ", and had " + JIT_WARM_UP.toSeconds() + " s at 3000/s first"));
 					var run = this.harness.measure(server, loop, ledger, pf, () -> pf.startAtRate(rate));
 					run.latency(scenario, rate == 1_000);
 					scenario.add("invalidations sent", run.invalidations, "");
