@@ -57,11 +57,12 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public BlockMask invalidate(int vfId, BlockMask mask) {
 		checkInvalidatable(mask);
-		BlockMask pending = invalidateCurrentLife(vf(vfId), mask);
-		while (pending == null) {
-			// Freed meanwhile: vf() answers 404, unless the VF was allocated again.
+		BlockMask pending;
+		do {
+			// Null if freed meanwhile: vf() then answers 404, unless the VF was allocated again.
 			pending = invalidateCurrentLife(vf(vfId), mask);
 		}
+		while (pending == null);
 		return pending;
 	}
 

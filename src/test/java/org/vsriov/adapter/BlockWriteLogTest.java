@@ -3,6 +3,7 @@ package org.vsriov.adapter;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,9 +116,8 @@ class BlockWriteLogTest {
 	@Test
 	void logThatGrowsToItsRetentionAndWrapsShouldKeepTheNewestWritesInOrder() {
 		// The ring starts empty and grows (8, 16, then the retention of 20) before it wraps.
-		var roomy = new VirtualAdapter(new VsriovProperties(4, 1, 64, 128, 20, VsriovProperties.Poll.defaults()),
-				Clock.systemUTC());
-		try {
+		try (var roomy = new VirtualAdapter(new VsriovProperties(4, 1, 64, 128, 20, VsriovProperties.Poll.defaults()),
+				Clock.systemUTC())) {
 			String cursor = ((PollOutcome.TimedOut<?>) pollWrites(roomy, 0, null, "0").join()).cursor().encode();
 			for (int i = 1; i <= 45; i++) {
 				roomy.write(0, 1, new byte[] { (byte) i }, Role.VF, (version) -> true);
@@ -129,10 +129,7 @@ class BlockWriteLogTest {
 			}
 			var kept = writes(pollWrites(roomy, 0, null, "0")).news();
 			assertThat(kept).extracting((write) -> (int) write.data()[0])
-				.containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(26, 45).boxed().toList());
-		}
-		finally {
-			roomy.close();
+				.containsExactlyElementsOf(IntStream.rangeClosed(26, 45).boxed().toList());
 		}
 	}
 

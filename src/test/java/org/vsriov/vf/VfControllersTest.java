@@ -80,10 +80,7 @@ class VfControllersTest {
 			.uri("/api/v1/vfs/0/invalidations?after={cursor}&timeout=30s", cursor)
 			.asyncExchange();
 		// What the container does if the adapter's own timer has not answered in time.
-		AsyncContext async = result.getRequest().getAsyncContext();
-		for (AsyncListener listener : ((MockAsyncContext) async).getListeners()) {
-			listener.onTimeout(new AsyncEvent(async));
-		}
+		tellListeners(result, (listener, async) -> listener.onTimeout(new AsyncEvent(async)));
 		assertThat(result.getRequest().isAsyncStarted()).isFalse();
 		assertThat(result).hasStatus(204).body().isEmpty();
 		assertThat(cursorOf(result)).isEqualTo(cursor);
@@ -93,10 +90,8 @@ class VfControllersTest {
 	@Test
 	void ioErrorOnAParkedPlainPollShouldWithdrawItSoItTakesNothing() throws Exception {
 		MvcTestResult result = this.mvc.get().uri("/api/v1/vfs/1/invalidations?timeout=30s").asyncExchange();
-		AsyncContext async = result.getRequest().getAsyncContext();
-		for (AsyncListener listener : ((MockAsyncContext) async).getListeners()) {
-			listener.onError(new AsyncEvent(async, new IOException("connection reset")));
-		}
+		tellListeners(result,
+				(listener, async) -> listener.onError(new AsyncEvent(async, new IOException("connection reset"))));
 		assertThat(result.getRequest().isAsyncStarted()).isFalse();
 		assertThat(this.adapter.state(1).waiters()).isZero();
 		this.adapter.invalidate(1, BlockMask.parse("0x4"));
@@ -157,6 +152,21 @@ class VfControllersTest {
 		json.bodyJson().extractingPath("$.length").isEqualTo(128);
 		json.bodyJson().extractingPath("$.updatedBy").isEqualTo("PF");
 		assertThat(this.mvc.get().uri("/api/v1/vfs/1/config-blocks/3")).bodyJson().extractingPath("$.version").isEqualTo(0);
+	}
+
+	/** Calls every listener of the request's async context, as the container would. */
+	private static void tellListeners(MvcTestResult result, ListenerCall call) throws IOException {
+		AsyncContext async = result.getRequest().getAsyncContext();
+		for (AsyncListener listener : ((MockAsyncContext) async).getListeners()) {
+			call.on(listener, async);
+		}
+	}
+
+	@FunctionalInterface
+	private interface ListenerCall {
+
+		void on(AsyncListener listener, AsyncContext async) throws IOException;
+
 	}
 
 	private static String cursorOf(MvcTestResult result) {

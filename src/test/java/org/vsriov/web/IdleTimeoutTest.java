@@ -1,9 +1,5 @@
 package org.vsriov.web;
 
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,25 +20,15 @@ class IdleTimeoutTest {
 
 	@Test
 	void pollParkedLongerThanTheIdleTimeoutShouldEndWithItsOwn204() throws Exception {
-		try (var socket = new Socket("127.0.0.1", this.port)) {
-			socket.setSoTimeout(10_000);
-			long start = System.nanoTime();
-			socket.getOutputStream().write(("GET /api/v1/vfs/0/invalidations?timeout=3s HTTP/1.1\r\nHost: x\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			String statusLine = readLine(socket.getInputStream());
+		long start = System.nanoTime();
+		try (var socket = RawHttp.send(this.port,
+				"GET /api/v1/vfs/0/invalidations?timeout=3s HTTP/1.1\r\nHost: x\r\n\r\n")) {
+			String head = RawHttp.readHead(socket.getInputStream());
 			long waitedMillis = (System.nanoTime() - start) / 1_000_000;
-			assertThat(statusLine).startsWith("HTTP/1.1 204");
+			assertThat(head).startsWith("HTTP/1.1 204");
 			// 3 s less up to 1/16 of jitter: well past the 1 s idle timeout.
 			assertThat(waitedMillis).isGreaterThanOrEqualTo(2_800);
 		}
-	}
-
-	private static String readLine(InputStream in) throws Exception {
-		var line = new StringBuilder();
-		for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
-			line.append((char) b);
-		}
-		return line.toString().strip();
 	}
 
 }

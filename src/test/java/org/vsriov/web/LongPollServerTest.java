@@ -1,7 +1,6 @@
 package org.vsriov.web;
 
 import java.io.ByteArrayInputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,9 +125,8 @@ class LongPollServerTest {
 	@Test
 	void clientThatGoesAwayShouldLeaveNoWaiterBehindOnceItsTimeoutPasses() throws Exception {
 		// The Servlet API does not report a client that went away: its poll keeps its place until it times out.
-		try (var socket = new Socket("127.0.0.1", this.port)) {
-			socket.getOutputStream().write(("GET /api/v1/vfs/0/invalidations?timeout=1s HTTP/1.1\r\n"
-					+ "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		try (var socket = RawHttp.send(this.port, "GET /api/v1/vfs/0/invalidations?timeout=1s HTTP/1.1\r\n"
+				+ "Host: localhost\r\n\r\n")) {
 			await().until(() -> this.adapter.state(0).waiters() == 1);
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.adapter.state(0).waiters() == 0);

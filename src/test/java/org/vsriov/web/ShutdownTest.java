@@ -32,11 +32,8 @@ class ShutdownTest {
 		List<Socket> polls = new ArrayList<>();
 		try {
 			for (int vf = 0; vf < 3; vf++) {
-				var socket = new Socket("127.0.0.1", port);
-				socket.setSoTimeout(10_000);
-				socket.getOutputStream().write(("GET /api/v1/vfs/" + vf + "/invalidations?timeout=5m HTTP/1.1\r\n"
-						+ "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-				polls.add(socket);
+				polls.add(RawHttp.send(port, "GET /api/v1/vfs/" + vf + "/invalidations?timeout=5m HTTP/1.1\r\n"
+						+ "Host: localhost\r\n\r\n"));
 			}
 			await().until(() -> adapter.stats().parkedPolls() == 3);
 

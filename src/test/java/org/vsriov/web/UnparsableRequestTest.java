@@ -1,8 +1,6 @@
 package org.vsriov.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -45,11 +43,9 @@ class UnparsableRequestTest {
 	@MethodSource("unparsable")
 	void requestJettyCannotParseShouldGetAProblem(String what, String request, int status, String slug)
 			throws Exception {
-		try (var socket = new Socket("127.0.0.1", this.port)) {
-			socket.setSoTimeout(10_000);
-			socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+		try (var socket = RawHttp.send(this.port, request)) {
 			InputStream in = socket.getInputStream();
-			String head = readHead(in);
+			String head = RawHttp.readHead(in);
 			assertThat(head).startsWith("HTTP/1.1 " + status + " ");
 			assertThat(head.toLowerCase(Locale.ROOT)).contains("\r\ncontent-type: application/problem+json\r\n");
 			String body = new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8);
@@ -57,17 +53,6 @@ class UnparsableRequestTest {
 					"\"title\":", "\"detail\":");
 			assertThat(body).doesNotContain("<html", "Exception", "/badMessage");
 		}
-	}
-
-	/** The status line and headers, up to the empty line. */
-	private static String readHead(InputStream in) throws Exception {
-		var head = new ByteArrayOutputStream();
-		while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-			int b = in.read();
-			assertThat(b).as("the server closed the connection in the middle of the headers").isNotNegative();
-			head.write(b);
-		}
-		return head.toString(StandardCharsets.US_ASCII);
 	}
 
 	private static int contentLength(String head) {

@@ -86,8 +86,7 @@ final class Harness {
 		run.seconds = (to - from) / 1e9;
 		run.serverCpuNanos = server.cpuNanos() - cpu;
 		run.clientCpuNanos = clientCpuNanos() - clientCpu;
-		await(server, "the last invalidations' deliveries", DRAIN_WITHIN,
-				() -> loop.call(() -> pf.idle() && ledger.outstanding() == 0));
+		drain(server, loop, ledger, pf, "the last invalidations' deliveries");
 		loop.run(() -> {
 			run.accepted = pf.accepted() - acceptedBefore;
 			run.latency = ledger.latencyMicros().copy();
@@ -109,6 +108,11 @@ final class Harness {
 	}
 
 	/** Waits for a condition, failing the run (with loss reported) if it takes longer than allowed. */
+	/** Waits until the PF has no request in flight and every invalidation sent is delivered. */
+	void drain(ServerProcess server, Loop loop, Ledger ledger, PfLoad pf, String what) {
+		await(server, what, DRAIN_WITHIN, () -> loop.call(() -> pf.idle() && ledger.outstanding() == 0));
+	}
+
 	void await(ServerProcess server, String what, Duration within, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + within.toNanos();
 		while (!condition.getAsBoolean()) {

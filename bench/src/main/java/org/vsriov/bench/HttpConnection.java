@@ -3,7 +3,6 @@ package org.vsriov.bench;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -39,19 +38,23 @@ final class HttpConnection {
 	}
 
 	static FullHttpRequest get(String uri) {
-		var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
-		request.headers().set(HttpHeaderNames.HOST, "127.0.0.1").set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
-		return request;
+		return request(HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
 	}
 
 	static FullHttpRequest postJson(String uri, String json) {
 		ByteBuf content = Unpooled.copiedBuffer(json, StandardCharsets.UTF_8);
-		var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, content);
+		var request = request(HttpMethod.POST, uri, content);
 		request.headers()
-			.set(HttpHeaderNames.HOST, "127.0.0.1")
-			.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
 			.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 			.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+		return request;
+	}
+
+	private static FullHttpRequest request(HttpMethod method, String uri, ByteBuf content) {
+		var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, content);
+		request.headers()
+			.set(HttpHeaderNames.HOST, "127.0.0.1")
+			.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
 		return request;
 	}
 

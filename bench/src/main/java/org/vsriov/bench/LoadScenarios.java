@@ -33,8 +33,7 @@ final class LoadScenarios {
 				loop.run(() -> pf.startAtRate(3_000));
 				Harness.pause(JIT_WARM_UP);
 				loop.run(pf::stop);
-				this.harness.await(server, "the warm-up's deliveries", Harness.DRAIN_WITHIN,
-						() -> loop.call(() -> pf.idle() && ledger.outstanding() == 0));
+				this.harness.drain(server, loop, ledger, pf, "the warm-up's deliveries");
 			}
 			if (this.harness.options.runs("latency")) {
 				for (int rate : this.harness.options.smoke() ? new int[] { 200 } : new int[] { 1_000, 5_000 }) {

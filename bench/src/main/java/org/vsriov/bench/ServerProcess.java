@@ -60,16 +60,15 @@ final class ServerProcess implements AutoCloseable {
 				"--server.address=127.0.0.1", "--vsriov.total-vfs=" + vfs, "--vsriov.initial-vfs=" + vfs));
 		this.log = options.output().toAbsolutePath().resolveSibling("server-" + name + ".log");
 		Files.createDirectories(this.log.getParent());
-		Path log = this.log;
 		long launched = System.nanoTime();
 		var builder = new ProcessBuilder(command).directory(jar.getParent().toFile());
 		// Two malloc arenas instead of one per core and thread: less native memory (README, Performance).
 		builder.environment().put("MALLOC_ARENA_MAX", "2");
 		this.process = builder.redirectErrorStream(true)
-			.redirectOutput(log.toFile().getAbsoluteFile())
+			.redirectOutput(this.log.toFile())
 			.start();
 		RUNNING.add(this.process);
-		awaitReady(log);
+		awaitReady();
 		this.readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
 		this.idleRssBytes = rssBytes();
 	}
@@ -86,8 +85,8 @@ final class ServerProcess implements AutoCloseable {
 	/** The machine's memory, from /proc/meminfo. */
 	static String machineMemory() {
 		try {
-			String total = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("[^0-9]", "");
-			return String.format("%.1f GiB", Long.parseLong(total) / 1024.0 / 1024.0);
+			long bytes = procBytes(Path.of("/proc/meminfo"), "MemTotal:");
+			return String.format("%.1f GiB", bytes / 1024.0 / 1024.0 / 1024.0);
 		}
 		catch (IOException | RuntimeException ex) {
 			return "unknown";
@@ -105,11 +104,12 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	private void awaitReady(Path log) {
+	private void awaitReady() {
 		long deadline = System.nanoTime() + READY_WITHIN.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("the server exited with " + this.process.exitValue() + "; see " + log);
+				throw new IllegalStateException(
+						"the server exited with " + this.process.exitValue() + "; see " + this.log);
 			}
 			try {
 				if (get("/actuator/health/readiness").contains("\"UP\"")) {
@@ -122,7 +122,7 @@ final class ServerProcess implements AutoCloseable {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 		}
 		close();
-		throw new IllegalStateException("the server was not ready within " + READY_WITHIN + "; see " + log);
+		throw new IllegalStateException("the server was not ready within " + READY_WITHIN + "; see " + this.log);
 	}
 
 	boolean alive() {
@@ -161,16 +161,21 @@ final class ServerProcess implements AutoCloseable {
 
 	private long status(String field) {
 		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-				if (line.startsWith(field)) {
-					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-				}
-			}
-			throw new IllegalStateException("no " + field + " for " + pid());
+			return procBytes(Path.of("/proc", Long.toString(pid()), "status"), field);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** A {@code Field:  N kB} line of a /proc file, in bytes. */
+	private static long procBytes(Path file, String field) throws IOException {
+		for (String line : Files.readAllLines(file)) {
+			if (line.startsWith(field)) {
+				return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+			}
+		}
+		throw new IllegalStateException("no " + field + " in " + file);
 	}
 
 	/** User plus system CPU time the server has used, from /proc/PID/stat. */

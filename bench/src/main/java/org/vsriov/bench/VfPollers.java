@@ -74,16 +74,23 @@ final class VfPollers {
 
 		private final HttpConnection connection;
 
+		private final String path;
+
+		// The end of every poll's URI after its cursor.
+		private final String wait;
+
 		private String cursor;
 
 		private Agent(int vf) {
 			this.vf = vf;
+			this.path = "/api/v1/vfs/" + vf + "/invalidations";
+			this.wait = "&timeout=" + VfPollers.this.timeout;
 			this.connection = new HttpConnection(VfPollers.this.loop);
 		}
 
 		private void learnCursor() {
 			long sent = System.nanoTime();
-			this.connection.send(HttpConnection.get(path() + "?timeout=0"), (response) -> {
+			this.connection.send(HttpConnection.get(this.path + "?timeout=0"), (response) -> {
 				startNext();
 				if (answered(response, sent)) {
 					VfPollers.this.following++;
@@ -95,13 +102,10 @@ final class VfPollers {
 			});
 		}
 
+		// Only after answered(), which is false once stopped.
 		private void poll() {
-			if (VfPollers.this.stopped) {
-				return;
-			}
 			long sent = System.nanoTime();
-			String uri = path() + "?after=" + URLEncoder.encode(this.cursor, StandardCharsets.UTF_8) + "&timeout="
-					+ VfPollers.this.timeout;
+			String uri = this.path + "?after=" + URLEncoder.encode(this.cursor, StandardCharsets.UTF_8) + this.wait;
 			this.connection.send(HttpConnection.get(uri), (response) -> {
 				if (answered(response, sent)) {
 					poll();
@@ -137,10 +141,6 @@ final class VfPollers {
 			if (!VfPollers.this.stopped) {
 				VfPollers.this.ledger.error("VF " + this.vf + "'s poll: " + why);
 			}
-		}
-
-		private String path() {
-			return "/api/v1/vfs/" + this.vf + "/invalidations";
 		}
 
 	}
