@@ -1,0 +1,233 @@
+// One round of API.md's contract through the typescript-fetch client that openapi-generator makes
+// from the live document: only the generated APIs, models and Configuration, and typescript-fetch's
+// documented per-call RequestInit override (initOverrides) for the one header a typed call cannot
+// choose (Accept: application/octet-stream on a block read). No fetch of its own. Prints one line
+// per step and ends with "N passed, N failed"; exits 1 on any failure.
+//
+// Usage: node target/clients/typescript/out/clients/typescript/round.js BASE_URL DIRECT_BASE_URL VF_ID SPARE_VF_ID
+//   BASE_URL: the validating proxy; DIRECT_BASE_URL: the server itself; VF_ID: an allocated VF the round
+//   writes, invalidates and resets; SPARE_VF_ID: one it frees.
+import {
+  Configuration,
+  PFApi,
+  VFApi,
+  ResponseError,
+  ProblemFromJSON,
+  type BlockView,
+  type InvalidationRequest,
+  type InitOverrideFunction,
+} from '../../target/clients/typescript/generated/index';
+
+declare const process: { argv: string[]; exit(code: number): never };
+
+const CURSOR_HEADER = 'Vsriov-Cursor';
+// Prism 5.14.2's proxy re-encodes every body as UTF-8 text (0xff becomes ef bf bd, both ways;
+// stoplightio/prism issue 2349), so bytes that are not text go straight to the server.
+const DIRECT = ' [direct, not through Prism]';
+let passed = 0;
+let failed = 0;
+
+async function step(name: string, body: () => Promise<string>): Promise<void> {
+  try {
+    const seen = await body();
+    passed++;
+    console.log(`PASS ${name}${seen ? ': ' + seen : ''}`);
+  } catch (e) {
+    failed++;
+    let detail: string;
+    if (e instanceof ResponseError) {
+      detail = `HTTP ${e.response.status} ${(await e.response.text()).replace(/\s*\n\s*/g, ' ')}`;
+    } else if (e instanceof Error) {
+      detail = `${e.name}: ${e.message}`.replace(/\s*\n\s*/g, ' ');
+      const cause = (e as { cause?: unknown }).cause;
+      if (cause instanceof Error) detail += ` (${cause.message})`;
+    } else {
+      detail = String(e);
+    }
+    console.log(`FAIL ${name}: ${detail}`);
+  }
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(what);
+}
+
+function equal<T>(expected: T, actual: T, what: string): void {
+  const e = JSON.stringify(expected);
+  const a = JSON.stringify(actual);
+  if (e !== a) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+async function main(): Promise<void> {
+  const [basePath, directBasePath, vfArg, spareArg] = process.argv.slice(2);
+  if (!basePath || !directBasePath || !vfArg || !spareArg) {
+    console.error('usage: round.js BASE_URL DIRECT_BASE_URL VF_ID SPARE_VF_ID');
+    process.exit(2);
+  }
+  // Through the validating proxy: every step but the two raw-byte transfers.
+  const pf = new PFApi(new Configuration({ basePath }));
+  const vf = new VFApi(new Configuration({ basePath }));
+  // Straight to the server.
+  const pfDirect = new PFApi(new Configuration({ basePath: directBasePath }));
+  const vfDirect = new VFApi(new Configuration({ basePath: directBasePath }));
+  const vfId = Number(vfArg);
+  const spareVfId = Number(spareArg);
+  // The generated call asks for JSON; initOverrides (typescript-fetch's per-call RequestInit) names
+  // the other representation the document gives for a block read's 200; ApiResponse.raw is the Response.
+  const acceptOctets: InitOverrideFunction = async ({ init }) => ({
+    headers: { ...(init.headers ?? {}), Accept: 'application/octet-stream' },
+  });
+
+  // Bytes 0x00 and 0xff among them, at the start, the end and inside.
+  const raw = new Uint8Array([0x00, 0xff, 0x01, 0x00, 0x80, 0x7f, 0xfe, 0xff, 0x00]);
+  const rawHex = hex(raw);
+  const rawBlock = 5;
+  const jsonBlock = 6;
+  let cursor: string | undefined;
+
+  await step(`a1 PF writes ${raw.length} raw bytes (application/octet-stream) to VF ${vfId} block 5${DIRECT}`, async () => {
+    const written: BlockView = await pfDirect.pfWriteBlock({
+      vfId,
+      blockId: rawBlock,
+      body: new Blob([raw], { type: 'application/octet-stream' }),
+    });
+    // The answer is the whole block: the data, then zeros.
+    equal(rawHex, (written.hex ?? '').slice(0, rawHex.length), 'first bytes');
+    check(/^0*$/.test((written.hex ?? '').slice(rawHex.length)), `not zeros after the data: ${written.hex}`);
+    equal('PF', written.updatedBy, 'updatedBy');
+    return `length ${written.length}, hex ${written.hex}, version ${written.version}`;
+  });
+
+  await step(`a2 VF reads block 5 back as JSON (length=${raw.length}): hex and base64 give the same bytes`, async () => {
+    const read = await vf.vfReadBlock({ vfId, blockId: rawBlock, length: raw.length });
+    equal(raw.length, read.length, 'length');
+    equal(rawHex, read.hex, 'hex');
+    equal(rawHex, hex(fromBase64(read.base64 ?? '')), 'base64, decoded');
+    return `hex ${read.hex}, base64 ${read.base64}`;
+  });
+
+  await step('a3 VF reads all of block 5 as JSON: the data, then zeros', async () => {
+    const read = await vf.vfReadBlock({ vfId, blockId: rawBlock });
+    const all = read.hex ?? '';
+    check(read.length !== undefined && all.length === 2 * read.length && read.length > raw.length, `length ${read.length}`);
+    equal(rawHex, all.slice(0, rawHex.length), 'first bytes');
+    check(/^0*$/.test(all.slice(rawHex.length)), `not zeros after the data: ${all}`);
+    return `length ${read.length}`;
+  });
+
+  await step(`a4 VF reads block 5 as application/octet-stream: the same bytes, raw${DIRECT}`, async () => {
+    const response = await vfDirect.vfReadBlockRaw({ vfId, blockId: rawBlock, length: raw.length }, acceptOctets);
+    equal(200, response.raw.status, 'status');
+    const type = response.raw.headers.get('Content-Type') ?? '';
+    check(type.startsWith('application/octet-stream'), `Content-Type ${type}`);
+    const got = new Uint8Array(await response.raw.arrayBuffer());
+    equal(rawHex, hex(got), 'bytes');
+    return `${got.length} bytes ${hex(got)}, Content-Type ${type}`;
+  });
+
+  // The same two transfers through the validating proxy, with bytes that are UTF-8 text, so that the
+  // proxy checks both octet-stream exchanges against the document too.
+  await step('a5 through the proxy: PF writes 4 raw bytes of ASCII to block 7, VF reads them as octet-stream', async () => {
+    const text = new Uint8Array([0x01, 0x41, 0x7f, 0x20]);
+    const written = await pf.pfWriteBlock({ vfId, blockId: 7, body: new Blob([text], { type: 'application/octet-stream' }) });
+    equal(hex(text), (written.hex ?? '').slice(0, 8), 'first bytes written');
+    const response = await vf.vfReadBlockRaw({ vfId, blockId: 7, length: text.length }, acceptOctets);
+    equal(200, response.raw.status, 'status');
+    const got = new Uint8Array(await response.raw.arrayBuffer());
+    equal(hex(text), hex(got), 'bytes');
+    return `written, read back ${hex(got)}`;
+  });
+
+  await step(`b  PF writes JSON {"hex": "0100ff"} to VF ${vfId} block 6`, async () => {
+    // The typed request of the generated pfWriteBlock carries a JSON body only if the generator made
+    // one (a member holding the BlockData model); otherwise it asks for `body` and says so.
+    const request = { vfId, blockId: jsonBlock, blockData: { hex: '0100ff' } };
+    const written = await pf.pfWriteBlock(request as unknown as Parameters<PFApi['pfWriteBlock']>[0]);
+    equal('0100ff', (written.hex ?? '').slice(0, 6), 'first bytes');
+    const read = await vf.vfReadBlock({ vfId, blockId: jsonBlock, length: 3 });
+    equal('0100ff', read.hex, "VF's read, hex");
+    equal('AQD/', read.base64, "VF's read, base64");
+    return `written and read back: hex ${read.hex}, base64 ${read.base64}`;
+  });
+
+  await step(`c  PF invalidates block 63 of VF ${vfId} with blockMask "0x8000000000000000"`, async () => {
+    const invalidationRequest: InvalidationRequest = { blockMask: '0x8000000000000000' };
+    const response = await pf.invalidateRaw({ vfId, invalidationRequest });
+    equal(202, response.raw.status, 'status');
+    const pending = await response.value();
+    equal('0x8000000000000000', pending.pendingMask, 'pendingMask');
+    equal([63], pending.blocks, 'blocks');
+    return `202, pendingMask ${pending.pendingMask}, blocks ${JSON.stringify(pending.blocks)}`;
+  });
+
+  await step('d  VF polls with timeout=0 and no cursor: 200, block 63, and a cursor', async () => {
+    const response = await vf.pollInvalidationsRaw({ vfId, timeout: '0' });
+    equal(200, response.raw.status, 'status');
+    const delivery = await response.value();
+    equal('0x8000000000000000', delivery.blockMask, 'blockMask');
+    equal([63], delivery.blocks, 'blocks');
+    equal(vfId, delivery.vfId, 'vfId');
+    equal('OID_SRIOV_VF_INVALIDATE_CONFIG_BLOCK', delivery.oid, 'oid');
+    check(!!delivery.cursor, 'no cursor in the body');
+    equal(delivery.cursor, response.raw.headers.get(CURSOR_HEADER) ?? undefined, `${CURSOR_HEADER} header`);
+    cursor = delivery.cursor;
+    return `blockMask ${delivery.blockMask}, blocks ${JSON.stringify(delivery.blocks)}, cursor ${cursor}`;
+  });
+
+  await step('e  VF polls after that cursor with timeout=1s: 204, the unchanged cursor in Vsriov-Cursor', async () => {
+    check(cursor !== undefined, 'no cursor from step d');
+    const response = await vf.pollInvalidationsRaw({ vfId, after: cursor, timeout: '1s' });
+    equal(204, response.raw.status, 'status');
+    equal('', await response.raw.text(), 'body');
+    equal(cursor, response.raw.headers.get(CURSOR_HEADER) ?? undefined, `${CURSOR_HEADER} header`);
+    return `204, ${CURSOR_HEADER} ${cursor}`;
+  });
+
+  await step(`f1 PF resets VF ${vfId}: 204`, async () => {
+    const response = await pf.resetRaw({ vfId });
+    equal(204, response.raw.status, 'status');
+    return '204';
+  });
+
+  await step(`f2 PF frees VF ${spareVfId}: 204`, async () => {
+    const response = await pf.freeRaw({ vfId: spareVfId });
+    equal(204, response.raw.status, 'status');
+    return '204';
+  });
+
+  await step(`g  VF polls VF ${vfId} with the cursor from before the reset: 410 stale-cursor, as the Problem model`, async () => {
+    check(cursor !== undefined, 'no cursor from step d');
+    try {
+      const response = await vf.pollInvalidationsRaw({ vfId, after: cursor, timeout: '0' });
+      throw new Error(`expected 410, got ${response.raw.status}`);
+    } catch (e) {
+      if (!(e instanceof ResponseError)) throw e;
+      equal(410, e.response.status, 'status');
+      const type = e.response.headers.get('Content-Type') ?? '';
+      check(type.startsWith('application/problem+json'), `Content-Type ${type}`);
+      const problem = ProblemFromJSON(await e.response.json());
+      check(String(problem.type ?? '').endsWith('/stale-cursor'), `type ${problem.type}`);
+      equal('Stale cursor', problem.title, 'title');
+      equal(410, problem.status, 'status member');
+      check(!!problem.detail, 'no detail');
+      equal(vfId, problem.vfId, 'vfId member');
+      return `type ${problem.type}, title ${problem.title}, status ${problem.status}, vfId ${problem.vfId}, detail "${problem.detail}"`;
+    }
+  });
+
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
