@@ -32,8 +32,6 @@ public enum Fault {
 	STALE_CURSOR,
 	/** An If-Match that no longer matches the block's version. */
 	VERSION_MISMATCH,
-	/** One more waiting poll than the VF allows. */
-	TOO_MANY_WAITERS,
 	/** An allocation of a VF that is allocated already. */
 	VF_ALLOCATED,
 	/** An allocation while every VF is allocated. */

@@ -50,7 +50,7 @@ public record VsriovProperties(
 	 *
 	 * @param defaultTimeout the wait when a poll gives no {@code timeout}
 	 * @param maxTimeout the longest wait a poll may ask for
-	 * @param maxWaitersPerVf polls that may wait on one VF at once; one more gets 429
+	 * @param maxWaitersPerVf polls that may wait on one VF at once; one more supersedes the oldest, which is answered 204
 	 */
 	public record Poll(
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration defaultTimeout,

@@ -43,21 +43,19 @@ public final class Waiter<T> {
 	/**
 	 * Withdraws the poll if it still waits (its client went away); it then gets no outcome, and
 	 * acknowledges nothing. Safe to call any number of times, from any thread.
+	 * @return whether it still waited (else its outcome is given, or on its way)
 	 */
-	public void cancel() {
-		if (this.polls != null) {
-			this.polls.withdraw(this);
-		}
+	public boolean cancel() {
+		return this.polls != null && this.polls.withdraw(this);
 	}
 
 	/**
 	 * Times the poll out now if it still waits, exactly as its own timer would: it then gets its
 	 * 204 outcome on this thread. Safe to call any number of times, from any thread.
+	 * @return whether it still waited (and so has had its 204 outcome, on this thread)
 	 */
-	public void expire() {
-		if (this.polls != null) {
-			this.polls.expire(this);
-		}
+	public boolean expire() {
+		return this.polls != null && this.polls.expire(this);
 	}
 
 	/** The stream position the poll waits beyond. */

@@ -2,7 +2,6 @@ package org.vsriov.adapter;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,29 +50,34 @@ final class WaitingPolls<T> {
 
 	/**
 	 * Parks a poll until {@link #drain} or its timeout, less up to 1/16 so that many polls parked at
-	 * once do not all wake together. Caller holds the lock and has checked there is no news yet and
-	 * that the life has not {@link #ended}.
+	 * once do not all wake together. At the cap, the oldest parked poll makes room: it is answered as
+	 * timed out, with its unchanged cursor, so that an agent whose earlier polls died with their
+	 * connections is never locked out by them. Caller holds the lock and has checked there is no news
+	 * yet and that the life has not {@link #ended}.
 	 * @return the parked poll, or null if polls no longer park (the service is stopping): the caller
 	 *     answers it at once
-	 * @throws AdapterException {@link Fault#TOO_MANY_WAITERS} over the cap
 	 */
 	Waiter<T> park(long after, boolean acknowledges, PollTimeout timeout, Consumer<PollOutcome<T>> callback) {
 		if (this.released || timeout.isZero()) {
 			return null;
-		}
-		if (this.waiting.size() >= this.max) {
-			throw new AdapterException(Fault.TOO_MANY_WAITERS, "VF " + this.vfId + " already has " + this.max
-					+ " polls waiting (vsriov.poll.max-waiters-per-vf)", Map.of("vfId", this.vfId));
 		}
 		var waiter = Waiter.parked(this, callback, after, acknowledges);
 		long nanos = timeout.duration().toNanos();
 		long early = ThreadLocalRandom.current().nextLong(nanos / 16 + 1);
 		try {
 			waiter.timer(this.timer.schedule(() -> expire(waiter), nanos - early, TimeUnit.NANOSECONDS));
+			if (this.waiting.size() >= this.max) {
+				Waiter<T> oldest = this.waiting.get(0);
+				remove(oldest);
+				// Answered on the timer's thread, since the caller holds the lock; a timed-out poll
+				// takes nothing, so a plain poll superseded here acknowledges nothing.
+				this.timer.execute(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.get())));
+			}
 		}
 		catch (RejectedExecutionException ex) {
 			// The timer stops only when the service does; a life allocated while it stopped can get here
 			// before its release.
+			waiter.stopTimer();
 			this.released = true;
 			return null;
 		}
@@ -126,23 +130,26 @@ final class WaitingPolls<T> {
 		return completions;
 	}
 
-	void withdraw(Waiter<T> waiter) {
+	boolean withdraw(Waiter<T> waiter) {
 		synchronized (this.lock) {
 			if (remove(waiter)) {
 				waiter.stopTimer();
+				return true;
 			}
+			return false;
 		}
 	}
 
-	void expire(Waiter<T> waiter) {
+	boolean expire(Waiter<T> waiter) {
 		Runnable completion;
 		synchronized (this.lock) {
 			if (!remove(waiter)) {
-				return;
+				return false;
 			}
 			completion = waiter.completion(new PollOutcome.TimedOut<>(this.cursor.get()));
 		}
 		completion.run();
+		return true;
 	}
 
 	private boolean remove(Waiter<T> waiter) {

@@ -60,14 +60,13 @@ class BlockWritesController {
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
 			+ "poll waited, or the cursor is from an earlier life or older than the retained log (stale-cursor)")
-	@ApiResponse(responseCode = "429", description = "Too many polls already wait on this VF's log; see Retry-After")
 	ResponseEntity<BlockWrites> poll(HttpServletRequest request, HttpServletResponse response, @PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for every retained write")
 			@RequestParam(required = false) String after,
 			@Parameter(description = "500ms, 30s, 2m, PT30S or seconds; 0 answers at once",
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
-		LongPoll<List<BlockWrite>, BlockWrites> poll = this.polls.open(request, response, timeout,
+		LongPoll<List<BlockWrite>, BlockWrites> poll = this.polls.open(request, response, timeout, false,
 				(news, cursor) -> new BlockWrites(vfId, news.stream().map(BlockWriteEntry::of).toList(), cursor));
 		return poll.answer((done) -> this.adapter.pollBlockWrites(vfId, after, poll.timeout(), done));
 	}

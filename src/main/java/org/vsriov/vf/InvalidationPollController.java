@@ -58,7 +58,6 @@ class InvalidationPollController {
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
 			+ "poll waited, or the cursor is from an earlier life of the VF (stale-cursor)")
-	@ApiResponse(responseCode = "429", description = "Too many polls already wait on this VF; see Retry-After")
 	ResponseEntity<InvalidationDelivery> poll(HttpServletRequest request, HttpServletResponse response,
 			@PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for the plain IOCTL")
@@ -68,8 +67,8 @@ class InvalidationPollController {
 			throws HttpRequestMethodNotSupportedException {
 		// Everything that can refuse the request is checked before the adapter is asked: a plain
 		// poll acknowledges what it takes, so a failure after that would lose bits. (LongPolls checks
-		// the method and timeout; the 406 for an Accept without JSON is decided by the produces.)
-		LongPoll<BlockMask, InvalidationDelivery> poll = this.polls.open(request, response, timeout,
+		// the method and timeout.)
+		LongPoll<BlockMask, InvalidationDelivery> poll = this.polls.open(request, response, timeout, after == null,
 				(news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
 		return poll.answer((done) -> this.adapter.pollInvalidations(vfId, after, poll.timeout(), done));
 	}

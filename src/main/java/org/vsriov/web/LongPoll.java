@@ -3,6 +3,7 @@ package org.vsriov.web;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -69,6 +70,8 @@ public final class LongPoll<T, B> {
 
 	private final BiFunction<T, String, B> body;
 
+	private final boolean takes;
+
 	// Guarded by this, like every field below. Three threads race for a parked poll: the adapter's
 	// completion, the request thread until its dispatch has returned, and the container's listener.
 	// The answer is written by exactly one of them, and never while the request thread is still in
@@ -95,11 +98,12 @@ public final class LongPoll<T, B> {
 	private boolean written;
 
 	LongPoll(PollAnswers answers, HttpServletRequest request, HttpServletResponse response, PollTimeout timeout,
-			BiFunction<T, String, B> body) {
+			boolean takes, BiFunction<T, String, B> body) {
 		this.answers = answers;
 		this.request = request;
 		this.response = response;
 		this.timeout = timeout;
+		this.takes = takes;
 		this.body = body;
 	}
 
@@ -137,6 +141,10 @@ public final class LongPoll<T, B> {
 				throw ex;
 			}
 			this.state = State.PARKED;
+			if (this.takes) {
+				// A poll that takes what it is answered must not take it for a client that has gone away.
+				ConnectionWatch.watch(this.request, this.response, () -> takeOver(waiter::cancel, null));
+			}
 			return null;
 		}
 	}
@@ -229,21 +237,23 @@ public final class LongPoll<T, B> {
 	}
 
 	/**
-	 * The container's listener takes the poll over: it withdraws the poll (or times it out), writes
-	 * an answer that has come, and does not return before the request is complete, since the
-	 * container answers 500 to a timed-out request that is not. An answer on its way (taken from the
-	 * adapter, not yet here) or being written by another thread is waited for, briefly.
+	 * The container's listener (or the connection watch) takes the poll over: it withdraws the poll (or
+	 * times it out), writes an answer that has come, and does not return before the request is
+	 * complete, since the container answers 500 to a timed-out request that is not. An answer on its
+	 * way (taken from the adapter, not yet here) or being written by another thread is waited for,
+	 * briefly; none is when the poll still waited.
+	 * @param withdraw withdraws or times out the poll; true if it still waited
 	 */
-	private void takeOver(Runnable withdraw, @Nullable ResponseEntity<?> fallback) {
+	private void takeOver(BooleanSupplier withdraw, @Nullable ResponseEntity<?> fallback) {
 		synchronized (this) {
 			this.takenOver = true;
 		}
-		withdraw.run();
+		boolean waited = withdraw.getAsBoolean();
 		write();
 		synchronized (this) {
 			long deadline = System.nanoTime() + TAKE_OVER_WAIT.toNanos();
 			long left;
-			while (!this.written && this.state != State.ANSWERING
+			while (!waited && !this.written && this.state != State.ANSWERING
 					&& (left = deadline - System.nanoTime()) > 0) {
 				try {
 					TimeUnit.NANOSECONDS.timedWait(this, left);

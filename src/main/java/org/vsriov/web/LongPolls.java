@@ -70,12 +70,14 @@ public class LongPolls implements Filter {
 	 * @param request the poll's request
 	 * @param response its response, which a parked poll's answer is written to
 	 * @param timeout the {@code timeout} parameter, or null for the default
+	 * @param takes whether an answer takes what it carries (a plain poll acknowledges it): such a poll
+	 *     is withdrawn as soon as its client is seen to have gone away ({@link ConnectionWatch})
 	 * @param body the 200's body, from the news and the encoded cursor after it
 	 * @param <T> what news the stream carries
 	 * @param <B> the 200's body
 	 */
 	public <T, B> LongPoll<T, B> open(HttpServletRequest request, HttpServletResponse response, String timeout,
-			BiFunction<T, String, B> body) throws HttpRequestMethodNotSupportedException {
+			boolean takes, BiFunction<T, String, B> body) throws HttpRequestMethodNotSupportedException {
 		if (HttpMethod.HEAD.matches(request.getMethod())) {
 			throw new HttpRequestMethodNotSupportedException(request.getMethod(), List.of(HttpMethod.GET.name()));
 		}
@@ -85,7 +87,7 @@ public class LongPolls implements Filter {
 		while (container instanceof HttpServletResponseWrapper wrapper) {
 			container = (HttpServletResponse) wrapper.getResponse();
 		}
-		return new LongPoll<>(this.answers, request, container, PollTimeout.parse(timeout, this.limits), body);
+		return new LongPoll<>(this.answers, request, container, PollTimeout.parse(timeout, this.limits), takes, body);
 	}
 
 }

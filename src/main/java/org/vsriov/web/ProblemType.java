@@ -28,7 +28,6 @@ enum ProblemType {
 	INVALID_CURSOR(HttpStatus.BAD_REQUEST, "Invalid cursor"),
 	STALE_CURSOR(HttpStatus.GONE, "Stale cursor"),
 	VERSION_MISMATCH(HttpStatus.PRECONDITION_FAILED, "Block version mismatch"),
-	TOO_MANY_WAITERS(HttpStatus.TOO_MANY_REQUESTS, "Too many waiting polls"),
 	VF_ALLOCATED(HttpStatus.CONFLICT, "VF already allocated"),
 	NO_FREE_VF(HttpStatus.CONFLICT, "No free VF"),
 	VF_GONE(HttpStatus.GONE, "VF freed"),

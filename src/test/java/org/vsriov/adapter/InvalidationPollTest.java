@@ -115,19 +115,31 @@ class InvalidationPollTest {
 	}
 
 	@Test
-	void pollOverTheWaiterCapShouldBeRefusedAndParkNothing() {
+	void pollOverTheWaiterCapShouldSupersedeTheOldestWithItsUnchangedCursor() throws Exception {
 		String cursor = startCursor(this.adapter, 0);
 		var parked = new ArrayList<CompletableFuture<PollOutcome<BlockMask>>>();
 		for (int i = 0; i < 16; i++) {
 			parked.add(poll(this.adapter, 0, cursor, "30s"));
 		}
-		assertThatExceptionOfType(AdapterException.class).isThrownBy(() -> poll(this.adapter, 0, cursor, "30s"))
-			.satisfies((ex) -> assertThat(ex.fault()).isEqualTo(Fault.TOO_MANY_WAITERS));
+		var newest = poll(this.adapter, 0, cursor, "30s");
+		assertThat(await(parked.get(0))).isEqualTo(new PollOutcome.TimedOut<BlockMask>(Cursor.parse(cursor)));
 		assertThat(this.adapter.state(0).waiters()).isEqualTo(16);
-		// A poll that does not wait needs no place.
-		assertThat(poll(this.adapter, 0, cursor, "0").join()).isInstanceOf(PollOutcome.TimedOut.class);
+		assertThat(parked.subList(1, 16)).noneMatch(CompletableFuture::isDone);
+		assertThat(newest).isNotDone();
 		this.adapter.invalidate(0, BlockMask.parse("0x2"));
-		assertThat(parked).allSatisfy((poll) -> assertThat(delivered(poll).news().bits()).isEqualTo(0x2));
+		assertThat(delivered(await(newest)).news().bits()).isEqualTo(0x2);
+		assertThat(parked.subList(1, 16)).allSatisfy((poll) -> assertThat(delivered(poll).news().bits()).isEqualTo(0x2));
+	}
+
+	@Test
+	void supersededPlainPollShouldTakeNothing() throws Exception {
+		var oldest = poll(this.adapter, 0, null, "30s");
+		for (int i = 0; i < 16; i++) {
+			poll(this.adapter, 0, startCursor(this.adapter, 0), "30s");
+		}
+		assertThat(await(oldest)).isInstanceOf(PollOutcome.TimedOut.class);
+		this.adapter.invalidate(0, BlockMask.parse("0x10"));
+		assertThat(this.adapter.state(0).pendingMask().bits()).isEqualTo(0x10);
 	}
 
 	@Test

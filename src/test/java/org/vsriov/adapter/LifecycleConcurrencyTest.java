@@ -297,7 +297,7 @@ class LifecycleConcurrencyTest {
 				}
 			}
 			catch (AdapterException ex) {
-				assertThat(ex.fault()).isIn(Fault.VF_NOT_FOUND, Fault.STALE_CURSOR, Fault.TOO_MANY_WAITERS);
+				assertThat(ex.fault()).isIn(Fault.VF_NOT_FOUND, Fault.STALE_CURSOR);
 				cursor = null;
 				writesCursor = null;
 			}

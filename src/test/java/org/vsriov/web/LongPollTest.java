@@ -95,7 +95,7 @@ class LongPollTest {
 
 	private Object park(BiFunction<BlockMask, String, Object> body) {
 		try {
-			LongPoll<BlockMask, Object> poll = this.polls.open(this.request, this.response, "30s", body);
+			LongPoll<BlockMask, Object> poll = this.polls.open(this.request, this.response, "30s", false, body);
 			return poll.answer((done) -> this.adapter.pollInvalidations(0, null, poll.timeout(), done));
 		}
 		catch (Exception ex) {

@@ -1,0 +1,86 @@
+package org.vsriov.web;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.Callback;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Sees an HTTP/1.1 client close its connection while its request is parked. Jetty does not read a
+ * connection whose request is still being handled, so a FIN or RST goes unnoticed until the answer is
+ * written or the poll times out; this reads it instead. The price: what the client sends meanwhile is
+ * read and dropped, so the connection closes after the answer ({@code Connection: close}) rather
+ * than carry another request (docs/decisions/0005-gone-clients.md).
+ */
+final class ConnectionWatch implements Callback {
+
+	private final EndPoint endPoint;
+
+	private final Runnable gone;
+
+	private final ByteBuffer scratch = ByteBuffer.allocate(256);
+
+	private ConnectionWatch(EndPoint endPoint, Runnable gone) {
+		this.endPoint = endPoint;
+		this.gone = gone;
+	}
+
+	/**
+	 * Calls {@code gone} once the client has closed or reset the request's connection, or the connection
+	 * has failed. Does nothing for a request that is not on an HTTP/1 connection of Jetty's.
+	 */
+	static void watch(HttpServletRequest request, HttpServletResponse response, Runnable gone) {
+		if (!request.getProtocol().startsWith("HTTP/1.")) {
+			return;
+		}
+		ServletContextRequest jetty;
+		try {
+			jetty = ServletContextRequest.getServletContextRequest(request);
+		}
+		catch (IllegalStateException ex) {
+			return; // not Jetty's (a test's mock request)
+		}
+		if (jetty == null) {
+			return;
+		}
+		response.setHeader(HttpHeaders.CONNECTION, "close");
+		var watch = new ConnectionWatch(jetty.getConnectionMetaData().getConnection().getEndPoint(), gone);
+		watch.endPoint.tryFillInterested(watch);
+	}
+
+	/** The connection can be read: the client closed it, or sent more (read and dropped). */
+	@Override
+	public void succeeded() {
+		try {
+			int read;
+			do {
+				this.scratch.clear().flip();
+				read = this.endPoint.fill(this.scratch);
+			}
+			while (read > 0);
+			if (read < 0) {
+				this.gone.run();
+			}
+			else if (!this.endPoint.tryFillInterested(this)) {
+				// Someone else reads it now: the connection is ending.
+				this.gone.run();
+			}
+		}
+		catch (IOException ex) {
+			this.gone.run();
+		}
+	}
+
+	/** The connection failed or was closed (also at the end of a request answered with Connection: close). */
+	@Override
+	public void failed(Throwable cause) {
+		this.gone.run();
+	}
+
+}
