@@ -1,10 +1,12 @@
 package org.vsriov.pf;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import org.vsriov.adapter.Role;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.BlockData;
@@ -48,25 +50,29 @@ class PfConfigBlockController extends ConfigBlockEndpoint {
 					+ "(OID_SRIOV_READ_VF_CONFIG_BLOCK) returns. JSON by default, raw bytes with "
 					+ "`Accept: application/octet-stream`. `length` returns the first n bytes; a block never "
 					+ "written reads as zeros. The ETag is the block's version.")
-	@ApiResponse(responseCode = "200", description = "The block", content = {
+	@ApiResponse(responseCode = "200", description = "The block", headers = @Header(name = HttpHeaders.ETAG,
+			description = "The block's version, quoted"), content = {
 			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = BlockView.class)),
 			@Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
 					schema = @Schema(type = "string", format = "binary")) })
+	@ApiResponse(responseCode = "304", description = "If-None-Match names the block's version: not changed",
+			headers = @Header(name = HttpHeaders.ETAG, description = "The block's version, quoted"), content = @Content)
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, blockId or length")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
 	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
-			@RequestParam(required = false) Integer length,
-			@RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-		return readBlock(vfId, blockId, length, accept);
+			@RequestParam(required = false) Integer length, HttpServletRequest request) {
+		return readBlock(vfId, blockId, length, request);
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "pfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
-	@ApiResponse(responseCode = "200", description = "The block as written")
+	@ApiResponse(responseCode = "200", description = "The block as written", headers = @Header(name = HttpHeaders.ETAG,
+			description = "The block's new version, quoted"))
 	@ApiResponse(responseCode = "400", description = "Malformed id, or empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
 	@ApiResponse(responseCode = "412", description = "If-Match no longer matches, or If-None-Match matches, the block's version")
 	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
+	@ApiResponse(responseCode = "415", description = "A body that is neither application/octet-stream nor application/json")
 	ResponseEntity<BlockView> writeRaw(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestBody(required = false) byte[] data,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -76,11 +82,13 @@ class PfConfigBlockController extends ConfigBlockEndpoint {
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "pfWriteBlock", summary = WRITE_SUMMARY, description = WRITE_DESCRIPTION)
-	@ApiResponse(responseCode = "200", description = "The block as written")
+	@ApiResponse(responseCode = "200", description = "The block as written", headers = @Header(name = HttpHeaders.ETAG,
+			description = "The block's new version, quoted"))
 	@ApiResponse(responseCode = "400", description = "Malformed id or body, bad hex or base64, empty data")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
 	@ApiResponse(responseCode = "412", description = "If-Match no longer matches, or If-None-Match matches, the block's version")
 	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
+	@ApiResponse(responseCode = "415", description = "A body that is neither application/octet-stream nor application/json")
 	ResponseEntity<BlockView> writeJson(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestBody BlockData data,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,

@@ -84,7 +84,7 @@ class VfLifecycleController {
 	 * @param vfId the VF to allocate, or null for the lowest free one
 	 */
 	@Schema(description = "The VF to allocate; without vfId (or without a body) the lowest free one")
-	record AllocationRequest(@Schema(example = "5", minimum = "0") Integer vfId) {
+	record AllocationRequest(@Schema(example = "5", minimum = "0", nullable = true) Integer vfId) {
 	}
 
 }

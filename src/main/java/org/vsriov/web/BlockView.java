@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.vsriov.adapter.ConfigBlock;
 import org.vsriov.adapter.Role;
 
@@ -19,8 +20,8 @@ import org.vsriov.adapter.Role;
  * @param updatedBy PF or VF, or null if never written
  * @param updatedAt when it was last written, or null
  */
-public record BlockView(int vfId, int blockId, int length, String hex, String base64, long version, Role updatedBy,
-		Instant updatedAt) {
+public record BlockView(int vfId, int blockId, int length, String hex, String base64, long version,
+		@Schema(nullable = true) Role updatedBy, @Schema(nullable = true) Instant updatedAt) {
 
 	public static BlockView of(ConfigBlock block, int length) {
 		byte[] bytes = block.bytes(length);

@@ -1,7 +1,6 @@
 package org.vsriov.web;
 
 import java.io.IOException;
-import java.net.URI;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -16,8 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -44,13 +41,9 @@ class BodyLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > MAX_BYTES) {
-			ProblemDetail problem = ProblemType.BODY_TOO_LARGE.problem(DETAIL);
-			problem.setInstance(URI.create(request.getRequestURI()));
-			response.setStatus(problem.getStatus());
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 			// The client is still sending a body nobody will read: close rather than drain it.
 			response.setHeader(HttpHeaders.CONNECTION, "close");
-			this.json.writeValue(response.getOutputStream(), problem);
+			ProblemHandler.write(request, response, ProblemType.BODY_TOO_LARGE.problem(DETAIL), this.json);
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request), response);

@@ -1,12 +1,10 @@
 package org.vsriov.web;
 
-import java.util.List;
-
+import jakarta.servlet.http.HttpServletRequest;
 import org.vsriov.adapter.ConfigBlock;
 import org.vsriov.adapter.Role;
 import org.vsriov.adapter.VirtualAdapter;
 
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -26,12 +24,15 @@ public abstract class ConfigBlockEndpoint {
 		this.role = role;
 	}
 
-	/** The block's first {@code length} bytes (all of it without), raw if the client prefers that. */
-	protected ResponseEntity<?> readBlock(int vfId, int blockId, Integer length, String accept) {
+	/**
+	 * The block's first {@code length} bytes (all of it without), raw if the client prefers that
+	 * ({@link ContentNegotiation}).
+	 */
+	protected ResponseEntity<?> readBlock(int vfId, int blockId, Integer length, HttpServletRequest request) {
 		int n = (length != null) ? this.adapter.checkLength(length) : this.adapter.properties().blockSize();
 		ConfigBlock block = this.adapter.read(vfId, blockId, this.role);
 		var response = ResponseEntity.ok().eTag(EntityTags.of(block.version()));
-		if (prefersRaw(accept)) {
+		if (ContentNegotiation.prefersRaw(request)) {
 			return response.contentType(MediaType.APPLICATION_OCTET_STREAM).body(block.bytes(n));
 		}
 		return response.contentType(MediaType.APPLICATION_JSON).body(BlockView.of(block, n));
@@ -45,32 +46,6 @@ public abstract class ConfigBlockEndpoint {
 		return ResponseEntity.ok()
 			.eTag(EntityTags.of(block.version()))
 			.body(BlockView.of(block, this.adapter.properties().blockSize()));
-	}
-
-	/** Raw bytes only when the client ranks application/octet-stream at least as high as JSON. */
-	private static boolean prefersRaw(String accept) {
-		if (accept == null) {
-			return false;
-		}
-		List<MediaType> types;
-		try {
-			types = MediaType.parseMediaTypes(accept);
-		}
-		catch (InvalidMediaTypeException ex) {
-			return false;
-		}
-		double raw = quality(types, MediaType.APPLICATION_OCTET_STREAM);
-		return raw > 0 && raw >= quality(types, MediaType.APPLICATION_JSON);
-	}
-
-	private static double quality(List<MediaType> types, MediaType wanted) {
-		double best = 0;
-		for (MediaType type : types) {
-			if (type.getType().equals(wanted.getType()) && type.getSubtype().equals(wanted.getSubtype())) {
-				best = Math.max(best, type.getQualityValue());
-			}
-		}
-		return best;
 	}
 
 }

@@ -51,6 +51,12 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 	/** Jetty's answers to requests that never reach the servlet, as problems of their HTTP status. */
 	static final class ProblemErrorHandler extends ErrorHandler {
 
+		/** Every method's error gets its problem; Jetty's default gives a body to GET, POST and HEAD only. */
+		@Override
+		public boolean errorPageForMethod(String method) {
+			return true;
+		}
+
 		@Override
 		protected void generateResponse(Request request, Response response, int code, @Nullable String message,
 				@Nullable Throwable cause, Callback callback) {

@@ -2,14 +2,21 @@ package org.vsriov.web;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BinarySchema;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.vsriov.adapter.VsriovProperties;
@@ -26,6 +33,8 @@ class OpenApiConfiguration {
 
 	private static final String PROBLEM_JSON = "application/problem+json";
 
+	private static final String OCTET_STREAM = "application/octet-stream";
+
 	@Bean
 	OpenAPI vsriovOpenApi() {
 		return new OpenAPI()
@@ -34,10 +43,41 @@ class OpenApiConfiguration {
 				.description("A virtual SR-IOV adapter: the PF/VF configuration-block backchannel of Hyper-V "
 						+ "(NdisMInvalidateConfigBlock, IOCTL_VPCI_INVALIDATE_BLOCK, NdisMReadConfigBlock, "
 						+ "NdisMWriteConfigBlock) over HTTP. Every error is application/problem+json."))
+			// Relative: the document is served by the server it describes, on whatever port and address.
+			.servers(List.of(new Server().url("/").description("The server that serves this document")))
 			.addTagsItem(new Tag().name("PF")
 				.description("The management OS: owns block data, invalidates blocks, watches VFs"))
 			.addTagsItem(new Tag().name("VF")
 				.description("The guest OS: waits for invalidations, reads and writes blocks"));
+	}
+
+	/**
+	 * What generators need beyond the annotations: raw bodies as binary (springdoc documents a
+	 * {@code byte[]} as base64 text), and a schema on every response header.
+	 */
+	@Bean
+	OpenApiCustomizer binaryBodiesAndTypedHeaders() {
+		return (openApi) -> openApi.getPaths().values().forEach((item) -> item.readOperations().forEach((operation) -> {
+			if (operation.getRequestBody() != null) {
+				binary(operation.getRequestBody().getContent());
+			}
+			operation.getResponses().values().forEach((response) -> {
+				binary(response.getContent());
+				if (response.getHeaders() != null) {
+					response.getHeaders().values().forEach((header) -> {
+						if (header.getSchema() == null) {
+							header.setSchema(new StringSchema());
+						}
+					});
+				}
+			});
+		}));
+	}
+
+	private static void binary(Content content) {
+		if (content != null && content.get(OCTET_STREAM) != null) {
+			content.get(OCTET_STREAM).setSchema(new BinarySchema());
+		}
 	}
 
 	/**
@@ -70,9 +110,11 @@ class OpenApiConfiguration {
 				}
 				for (Parameter parameter : operation.getParameters()) {
 					switch (parameter.getName()) {
-						case "vfId" -> range(parameter, "The VF (vsriov.total-vfs)", 0, properties.totalVfs() - 1);
+						case "vfId" -> range(parameter, "The VF (vsriov.total-vfs)", 0, properties.totalVfs() - 1)
+							.setExample(0);
 						case "blockId" -> range(parameter, "The config block (vsriov.block-count)", 0,
-								properties.blockCount() - 1);
+								properties.blockCount() - 1)
+							.setExample(5);
 						case "length" -> range(parameter, "How many bytes to read, from byte 0; the whole block "
 								+ "without it", 1, properties.blockSize());
 						default -> {
@@ -82,12 +124,13 @@ class OpenApiConfiguration {
 			}));
 	}
 
-	private static void range(Parameter parameter, String description, int minimum, int maximum) {
+	private static Parameter range(Parameter parameter, String description, int minimum, int maximum) {
 		if (parameter.getDescription() == null) {
 			parameter.setDescription(description);
 		}
 		parameter.getSchema().setMinimum(BigDecimal.valueOf(minimum));
 		parameter.getSchema().setMaximum(BigDecimal.valueOf(maximum));
+		return parameter;
 	}
 
 	private static void addProblem(int status, ApiResponse response, String instance) {
@@ -102,16 +145,40 @@ class OpenApiConfiguration {
 		response.setContent(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(schema).example(example)));
 	}
 
+	/**
+	 * RFC 9457 problem details with the extension members this API sets: the offending values, each
+	 * always of one type, so that a generated client reads them as typed fields.
+	 */
 	private static Schema<?> problemSchema() {
-		return new Schema<>().type("object")
-			.description("RFC 9457 problem details; offending values (vfId, blockId, ...) as extra members")
-			.addProperty("type", new Schema<>().type("string").format("uri")
+		var fieldError = new ObjectSchema().description("One field of the request body that was refused")
+			.addProperty("field", new StringSchema().description("The field, as a path such as blocks[1]"))
+			.addProperty("message", new StringSchema().description("What is wrong with it"));
+		return new ObjectSchema()
+			.description("RFC 9457 problem details. type, title and status are always there; the other members "
+					+ "only when they apply")
+			.addProperty("type", new StringSchema().format("uri").description("Identifies the kind; ends in its slug")
 				.example(ProblemType.BASE + "vf-not-found"))
-			.addProperty("title", new Schema<>().type("string").example("VF not allocated"))
-			.addProperty("status", new Schema<>().type("integer").example(404))
-			.addProperty("detail", new Schema<>().type("string").example("VF 9 is not allocated"))
-			.addProperty("instance", new Schema<>().type("string").format("uri-reference")
-				.example("/api/v1/pf/vfs/9"));
+			.addProperty("title", new StringSchema().description("Fixed per kind").example("VF not allocated"))
+			.addProperty("status", new IntegerSchema().description("The HTTP status").example(404))
+			.addProperty("detail", new StringSchema().description("For people").example("VF 9 is not allocated"))
+			.addProperty("instance", new StringSchema().format("uri-reference").description("The request's path")
+				.example("/api/v1/pf/vfs/9"))
+			.addProperty("vfId", new IntegerSchema().description("The VF concerned"))
+			.addProperty("blockId", new IntegerSchema().description("The block concerned"))
+			.addProperty("blockMask", new StringSchema().description("The refused mask, as it was sent"))
+			.addProperty("blocks", new ArraySchema().items(new IntegerSchema().nullable(true))
+				.description("The refused block ids"))
+			.addProperty("version", new IntegerSchema().format("int64").description("The block's current version"))
+			.addProperty("length", new IntegerSchema().description("The refused length, in bytes"))
+			.addProperty("cursor", new StringSchema().description("The refused cursor"))
+			.addProperty("timeout", new StringSchema().description("The refused timeout"))
+			.addProperty("hex", new StringSchema().description("The refused hex block data"))
+			.addProperty("base64", new StringSchema().description("The refused base64 block data"))
+			.addProperty("header", new StringSchema().description("The name of the refused request header"))
+			.addProperty("parameter", new StringSchema().description("The name of the refused path or query parameter"))
+			.addProperty("value", new StringSchema().description("The refused header or parameter value"))
+			.addProperty("errors", new ArraySchema().items(fieldError).description("The refused body fields"))
+			.required(List.of("type", "title", "status"));
 	}
 
 }

@@ -123,6 +123,8 @@ final class PollAnswers {
 			this.converters.computeIfAbsent(body.getClass(), (kind) -> converter(kind, type)).write(body, type, buffer);
 		}
 		response.setStatus(answer.getStatusCode().value());
+		// Jetty dated the response when the request came; a parked poll's answer is dated now.
+		response.setDateHeader(HttpHeaders.DATE, System.currentTimeMillis());
 		answer.getHeaders().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 		buffer.headers.forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 		if (body != null) {

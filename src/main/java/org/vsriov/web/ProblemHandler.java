@@ -1,8 +1,12 @@
 package org.vsriov.web;
 
+import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import tools.jackson.core.JacksonException;
@@ -10,6 +14,7 @@ import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
@@ -33,9 +38,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
-	/** Seconds a client over the waiter cap should wait before polling again. */
-	private static final String RETRY_AFTER_SECONDS = "1";
-
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> handleAdapterException(AdapterException ex) {
 		return problem(ex);
@@ -46,16 +48,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.internalServerError().body(ProblemType.INTERNAL_ERROR.problem(detail));
 	}
 
+	/**
+	 * Writes a problem straight to the response, for a filter that refuses a request before Spring MVC
+	 * sees it; the request's path is the instance, as Spring MVC gives it.
+	 */
+	static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem, JsonMapper json)
+			throws IOException {
+		problem.setInstance(URI.create(request.getRequestURI()));
+		response.setStatus(problem.getStatus());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		json.writeValue(response.getOutputStream(), problem);
+	}
+
 	/** An adapter's refusal: its problem type and status, with the offending values as properties. */
 	static ResponseEntity<ProblemDetail> problem(AdapterException ex) {
 		ProblemType kind = ProblemType.of(ex.fault());
 		ProblemDetail problem = kind.problem(ex.getMessage());
 		ex.values().forEach(problem::setProperty);
-		var response = ResponseEntity.status(kind.status());
-		if (kind == ProblemType.TOO_MANY_WAITERS) {
-			response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-		}
-		return response.body(problem);
+		return ResponseEntity.status(kind.status()).body(problem);
 	}
 
 	@Override
@@ -69,8 +79,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			case "length" -> ProblemType.INVALID_LENGTH;
 			default -> ProblemType.MALFORMED_REQUEST;
 		};
-		ProblemDetail problem = kind.problem(name + " must be a decimal integer in range (see the API's limits)");
-		problem.setProperty(String.valueOf(name), String.valueOf(ex.getValue()));
+		ProblemDetail problem = kind.problem(name + " must be a decimal integer in ASCII digits, in range (see the API's limits)");
+		// Under its own names: a member such as vfId is always a number, and this value is not one.
+		problem.setProperty("parameter", String.valueOf(name));
+		problem.setProperty("value", String.valueOf(ex.getValue()));
 		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
 	}
 

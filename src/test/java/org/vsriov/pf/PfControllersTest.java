@@ -46,11 +46,30 @@ class PfControllersTest {
 	}
 
 	@Test
-	void invalidateShouldTakeBit63AsAJsonIntegerOrDecimalString() {
-		invalidate(1, "{\"blockMask\": 18446744073709551615}").extractingPath("$.pendingMask")
+	void invalidateShouldTakeBit63AsAHexOrDecimalString() {
+		invalidate(1, "{\"blockMask\": \"0xffffffffffffffff\"}").extractingPath("$.pendingMask")
 			.isEqualTo("0xffffffffffffffff");
 		invalidate(2, "{\"blockMask\": \"9223372036854775808\"}").extractingPath("$.blocks").asArray()
 			.containsExactly(63);
+	}
+
+	@Test
+	void invalidateShouldTakeJsonIntegersUpToTwoToThe53rdMinusOneAndNameTheStringFormAbove() {
+		invalidate(1, "{\"blockMask\": 9007199254740991}").extractingPath("$.pendingMask")
+			.isEqualTo("0x001fffffffffffff");
+		var refused = assertThat(this.mvc.post().uri("/api/v1/pf/vfs/2/invalidations").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"blockMask\": 9223372036854775808}")).hasStatus(400).bodyJson();
+		refused.extractingPath("$.detail").asString().contains("2^53-1", "as a string", "\"0x8000000000000000\"");
+		refused.extractingPath("$.blockMask").isEqualTo("9223372036854775808");
+		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/2")).bodyJson().extractingPath("$.pendingMask")
+			.isEqualTo("0x0000000000000000");
+	}
+
+	@Test
+	void invalidateShouldTakeANullBlocksBesideBlockMaskAsAbsent() {
+		// What a generated client sends for a field it was not given.
+		invalidate(3, "{\"blockMask\": \"0x8000000000000000\", \"blocks\": null}").extractingPath("$.blocks")
+			.asArray().containsExactly(63);
 	}
 
 	@Test

@@ -1,0 +1,44 @@
+package org.vsriov.web;
+
+import java.beans.PropertyEditorSupport;
+import java.util.regex.Pattern;
+
+import org.springframework.web.bind.WebDataBinder;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.InitBinder;
+
+/**
+ * Ids and lengths in paths and query parameters are ASCII decimal digits only (API.md). Spring's own
+ * conversion takes {@code 0x10}, {@code +3}, {@code " 3"} and digits of any script ({@code ٣}, {@code １}),
+ * each of which would name a VF or block the client did not write. An editor, not a converter: a
+ * converter's refusal makes Spring fall back to its default editor, which takes them all.
+ */
+@ControllerAdvice
+class DecimalIds {
+
+	// Ten digits reach past Integer.MAX_VALUE; a larger value is refused by parseInt.
+	private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
+
+	@InitBinder
+	void decimalDigitsOnly(WebDataBinder binder) {
+		binder.registerCustomEditor(int.class, new Editor());
+		binder.registerCustomEditor(Integer.class, new Editor());
+	}
+
+	private static final class Editor extends PropertyEditorSupport {
+
+		@Override
+		public void setAsText(String text) {
+			if (text.isEmpty()) {
+				setValue(null);
+				return;
+			}
+			if (!DIGITS.matcher(text).matches()) {
+				throw new IllegalArgumentException("not ASCII decimal digits");
+			}
+			setValue(Integer.valueOf(text));
+		}
+
+	}
+
+}
