@@ -35,6 +35,8 @@ class OpenApiConfiguration {
 
 	private static final String OCTET_STREAM = "application/octet-stream";
 
+	private static final String JSON = "application/json";
+
 	@Bean
 	OpenAPI vsriovOpenApi() {
 		return new OpenAPI()
@@ -53,13 +55,17 @@ class OpenApiConfiguration {
 
 	/**
 	 * What generators need beyond the annotations: raw bodies as binary (springdoc documents a
-	 * {@code byte[]} as base64 text), and a schema on every response header.
+	 * {@code byte[]} as base64 text), JSON first where a body may be JSON or raw bytes, and a schema on
+	 * every response header. Generators type a body from the first media type only, and Java's label
+	 * any body with the JSON type when one is listed: raw bytes first would make them send a file as
+	 * "JSON" (docs/decisions/0006-generated-clients.md).
 	 */
 	@Bean
 	OpenApiCustomizer binaryBodiesAndTypedHeaders() {
 		return (openApi) -> openApi.getPaths().values().forEach((item) -> item.readOperations().forEach((operation) -> {
 			if (operation.getRequestBody() != null) {
 				binary(operation.getRequestBody().getContent());
+				jsonFirst(operation.getRequestBody().getContent());
 			}
 			operation.getResponses().values().forEach((response) -> {
 				binary(response.getContent());
@@ -72,6 +78,16 @@ class OpenApiConfiguration {
 				}
 			});
 		}));
+	}
+
+	private static void jsonFirst(Content content) {
+		MediaType json = content.remove(JSON);
+		if (json != null) {
+			var rest = new LinkedHashMap<>(content);
+			content.clear();
+			content.addMediaType(JSON, json);
+			content.putAll(rest);
+		}
 	}
 
 	private static void binary(Content content) {
