@@ -65,6 +65,9 @@ final class ConnectionWatch implements Callback {
 			}
 			while (read > 0);
 			if (read < 0) {
+				// Closed, or half-closed: either way the client is taken as gone, as nginx takes it, and
+				// gets no answer at all rather than an empty one.
+				this.endPoint.close();
 				this.gone.run();
 			}
 			else if (!this.endPoint.tryFillInterested(this)) {

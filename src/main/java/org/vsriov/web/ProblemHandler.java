@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
+import org.vsriov.adapter.VsriovProperties;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
@@ -37,6 +38,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private final VsriovProperties properties;
+
+	ProblemHandler(VsriovProperties properties) {
+		this.properties = properties;
+	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> handleAdapterException(AdapterException ex) {
@@ -79,7 +86,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			case "length" -> ProblemType.INVALID_LENGTH;
 			default -> ProblemType.MALFORMED_REQUEST;
 		};
-		ProblemDetail problem = kind.problem(name + " must be a decimal integer in ASCII digits, in range (see the API's limits)");
+		String range = switch (kind) {
+			case INVALID_VF_ID -> " from 0 to " + (this.properties.totalVfs() - 1);
+			case INVALID_BLOCK_ID -> " from 0 to " + (this.properties.blockCount() - 1);
+			case INVALID_LENGTH -> " from 1 to " + this.properties.blockSize();
+			default -> "";
+		};
+		ProblemDetail problem = kind.problem(name + " must be a decimal integer" + range + ", in ASCII digits");
 		// Under its own names: a member such as vfId is always a number, and this value is not one.
 		problem.setProperty("parameter", String.valueOf(name));
 		problem.setProperty("value", String.valueOf(ex.getValue()));

@@ -66,6 +66,15 @@ class PfControllersTest {
 	}
 
 	@Test
+	void malformedVfIdShouldNameItsRangeAndComeBackAsParameterAndValue() {
+		var problem = assertThat(this.mvc.get().uri("/api/v1/pf/vfs/\u0663")).hasStatus(400).bodyJson();
+		problem.extractingPath("$.detail").isEqualTo("vfId must be a decimal integer from 0 to 63, in ASCII digits");
+		problem.extractingPath("$.parameter").isEqualTo("vfId");
+		problem.extractingPath("$.value").isEqualTo("\u0663");
+		problem.doesNotHavePath("$.vfId");
+	}
+
+	@Test
 	void invalidateShouldTakeANullBlocksBesideBlockMaskAsAbsent() {
 		// What a generated client sends for a field it was not given.
 		invalidate(3, "{\"blockMask\": \"0x8000000000000000\", \"blocks\": null}").extractingPath("$.blocks")

@@ -60,6 +60,19 @@ class GoneClientsServerTest {
 	}
 
 	@Test
+	void plainPollWhoseClientHalfClosesShouldGetNoAnswerAndTakeNothing() throws Exception {
+		try (var socket = RawHttp.send(this.port, "GET /api/v1/vfs/3/invalidations?timeout=60s HTTP/1.1\r\nHost: x\r\n\r\n")) {
+			await().atMost(SEEN_WITHIN).until(() -> this.adapter.state(3).waiters() == 1);
+			socket.shutdownOutput();
+			// Not an empty 200, which a client would take for a delivery: the connection just closes.
+			assertThat(socket.getInputStream().read()).isEqualTo(-1);
+		}
+		await().atMost(SEEN_WITHIN).until(() -> this.adapter.state(3).waiters() == 0);
+		this.adapter.invalidate(3, BlockMask.parse("0x10"));
+		assertThat(this.adapter.state(3).pendingMask().bits()).isEqualTo(0x10);
+	}
+
+	@Test
 	void parkedPlainPollShouldBeAnsweredWithItsDateAndCloseItsConnection() throws Exception {
 		try (var socket = RawHttp.send(this.port, "GET /api/v1/vfs/2/invalidations?timeout=60s HTTP/1.1\r\nHost: x\r\n\r\n")) {
 			await().atMost(SEEN_WITHIN).until(() -> this.adapter.state(2).waiters() == 1);
