@@ -1,5 +1,6 @@
 package org.vsriov.adapter;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,7 +73,9 @@ final class InvalidationCache {
 	 * @param after a cursor of this VF life and stream (checked by the caller), or null
 	 */
 	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<BlockMask>> callback) {
-		PollOutcome<BlockMask> outcome;
+		PollOutcome<BlockMask> outcome = null;
+		Waiter<BlockMask> parked = null;
+		var superseded = new ArrayList<Runnable>(1);
 		synchronized (this) {
 			Fault ended = this.waiting.ended();
 			if (ended != null) {
@@ -84,23 +87,21 @@ final class InvalidationCache {
 							Map.of("vfId", this.vfId, "cursor", after.encode()));
 				}
 				long news = bitsAfter((after != null) ? after.position() : this.acknowledged);
-				Waiter<BlockMask> parked = null;
 				if (news == 0) {
 					// Parked under the same lock that invalidate() takes: no invalidation can slip in
-					// between the check above and the park, so no wake-up is lost. A poll over the cap
-					// throws here, before the acknowledgement below.
-					parked = this.waiting.park(this.position, after == null, timeout, callback);
+					// between the check above and the park, so no wake-up is lost.
+					parked = this.waiting.park(this.position, after == null, timeout, callback, superseded);
 				}
 				if (after != null) {
 					this.acknowledged = Math.max(this.acknowledged, after.position());
 				}
-				if (parked != null) {
-					return parked;
+				if (parked == null) {
+					outcome = (news != 0) ? deliverNow(news, after == null) : new PollOutcome.TimedOut<>(cursor());
 				}
-				outcome = (news != 0) ? deliverNow(news, after == null) : new PollOutcome.TimedOut<>(cursor());
 			}
 		}
-		return Waiter.answered(callback, outcome);
+		superseded.forEach(Runnable::run);
+		return (parked != null) ? parked : Waiter.answered(callback, outcome);
 	}
 
 	/**

@@ -54,10 +54,13 @@ final class WaitingPolls<T> {
 	 * timed out, with its unchanged cursor, so that an agent whose earlier polls died with their
 	 * connections is never locked out by them. Caller holds the lock and has checked there is no news
 	 * yet and that the life has not {@link #ended}.
+	 * @param completions where the superseded poll's completion goes, for the caller to run after
+	 *     releasing the lock
 	 * @return the parked poll, or null if polls no longer park (the service is stopping): the caller
 	 *     answers it at once
 	 */
-	Waiter<T> park(long after, boolean acknowledges, PollTimeout timeout, Consumer<PollOutcome<T>> callback) {
+	Waiter<T> park(long after, boolean acknowledges, PollTimeout timeout, Consumer<PollOutcome<T>> callback,
+			List<Runnable> completions) {
 		if (this.released || timeout.isZero()) {
 			return null;
 		}
@@ -66,20 +69,18 @@ final class WaitingPolls<T> {
 		long early = ThreadLocalRandom.current().nextLong(nanos / 16 + 1);
 		try {
 			waiter.timer(this.timer.schedule(() -> expire(waiter), nanos - early, TimeUnit.NANOSECONDS));
-			if (this.waiting.size() >= this.max) {
-				Waiter<T> oldest = this.waiting.get(0);
-				remove(oldest);
-				// Answered on the timer's thread, since the caller holds the lock; a timed-out poll
-				// takes nothing, so a plain poll superseded here acknowledges nothing.
-				this.timer.execute(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.get())));
-			}
 		}
 		catch (RejectedExecutionException ex) {
 			// The timer stops only when the service does; a life allocated while it stopped can get here
 			// before its release.
-			waiter.stopTimer();
 			this.released = true;
 			return null;
+		}
+		if (this.waiting.size() >= this.max) {
+			// A timed-out poll takes nothing: a plain poll superseded here acknowledges nothing.
+			Waiter<T> oldest = this.waiting.get(0);
+			remove(oldest);
+			completions.add(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.get())));
 		}
 		this.waiting.add(waiter);
 		this.stats.parked(1);

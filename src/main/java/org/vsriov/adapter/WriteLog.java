@@ -60,7 +60,9 @@ final class WriteLog {
 	 *     retained, {@link Fault#INVALID_CURSOR} if the cursor is ahead of the log
 	 */
 	Waiter<List<BlockWrite>> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<List<BlockWrite>>> callback) {
-		PollOutcome<List<BlockWrite>> outcome;
+		PollOutcome<List<BlockWrite>> outcome = null;
+		Waiter<List<BlockWrite>> parked = null;
+		var superseded = new ArrayList<Runnable>(1);
 		synchronized (this) {
 			Fault ended = this.waiting.ended();
 			if (ended != null) {
@@ -84,15 +86,15 @@ final class WriteLog {
 				}
 				else {
 					// Parked under the lock append() takes: no write slips in between the check and the park.
-					Waiter<List<BlockWrite>> parked = this.waiting.park(from, false, timeout, callback);
-					if (parked != null) {
-						return parked;
+					parked = this.waiting.park(from, false, timeout, callback, superseded);
+					if (parked == null) {
+						outcome = new PollOutcome.TimedOut<>(cursor());
 					}
-					outcome = new PollOutcome.TimedOut<>(cursor());
 				}
 			}
 		}
-		return Waiter.answered(callback, outcome);
+		superseded.forEach(Runnable::run);
+		return (parked != null) ? parked : Waiter.answered(callback, outcome);
 	}
 
 	/** Writes still retained. */

@@ -1,6 +1,7 @@
 package org.vsriov.web;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
@@ -72,11 +73,12 @@ public final class LongPoll<T, B> {
 
 	private final boolean takes;
 
-	// Guarded by this, like every field below. Three threads race for a parked poll: the adapter's
-	// completion, the request thread until its dispatch has returned, and the container's listener.
-	// The answer is written by exactly one of them, and never while the request thread is still in
-	// Spring MVC or the filters (they read the response): until the dispatch returns, an answer waits
-	// for it (dispatched()); once the listener has taken over, the answer is its to write.
+	// Guarded by this, like every field below. Four threads race for a parked poll: the adapter's
+	// completion, the request thread until its dispatch has returned, the container's listener, and
+	// the connection watch of a poll that takes. The answer is written by exactly one of them, and
+	// never while the request thread is still in Spring MVC or the filters (they read the response):
+	// until the dispatch returns, an answer waits for it (dispatched()), and the connection watch is
+	// not armed; once the listener or the watch has taken over, the answer is theirs to write.
 	private State state = State.ASKING;
 
 	// An outcome that came while the adapter was being asked.
@@ -87,6 +89,11 @@ public final class LongPoll<T, B> {
 
 	// Set before the state becomes PARKED.
 	private @Nullable AsyncContext async;
+
+	// Set before the state becomes PARKED: the waiter, and where an answer is written from.
+	private @Nullable Waiter<T> waiter;
+
+	private @Nullable Executor writer;
 
 	// The request's dispatch has returned to the container.
 	private boolean dispatched;
@@ -134,6 +141,8 @@ public final class LongPoll<T, B> {
 				this.async.setTimeout(this.timeout.duration().plus(FALLBACK_GRACE).toMillis());
 				this.async.addListener(new Watch(waiter));
 				this.request.setAttribute(LongPolls.PARKED, this);
+				this.waiter = waiter;
+				this.writer = ConnectionWatch.executor(this.request, this.async);
 			}
 			catch (RuntimeException ex) {
 				this.state = State.DONE;
@@ -141,10 +150,6 @@ public final class LongPoll<T, B> {
 				throw ex;
 			}
 			this.state = State.PARKED;
-			if (this.takes) {
-				// A poll that takes what it is answered must not take it for a client that has gone away.
-				ConnectionWatch.watch(this.request, this.response, () -> takeOver(waiter::cancel, null));
-			}
 			return null;
 		}
 	}
@@ -154,7 +159,7 @@ public final class LongPoll<T, B> {
 	 * Never throws: the adapter completes other polls on the same thread after this one.
 	 */
 	private void complete(PollOutcome<T> outcome) {
-		AsyncContext parked;
+		Executor parked;
 		try {
 			synchronized (this) {
 				if (this.state == State.ASKING) {
@@ -170,13 +175,11 @@ public final class LongPoll<T, B> {
 				if (!this.dispatched || this.takenOver) {
 					return;
 				}
-				parked = this.async;
+				parked = this.writer;
 			}
-			parked.start(this::write);
-		}
-		catch (IllegalStateException ex) {
-			// The request was completed meanwhile (by the container's listener): nothing to answer.
-			logger.debug("A parked long poll had ended before its answer", ex);
+			// Not on this thread, which may have more polls to complete; write() does nothing if
+			// another thread has written an answer by then.
+			parked.execute(this::write);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A parked long poll could not be answered: " + outcome, ex);
@@ -187,10 +190,19 @@ public final class LongPoll<T, B> {
 	/**
 	 * The request's dispatch has returned to the container ({@link LongPolls} calls this from its
 	 * filter, after everything else): an answer that came meanwhile is written now, on this thread.
+	 * A poll still parked that takes what it is answered starts watching its connection: it must not
+	 * take anything for a client that has gone away, which then gets a 204 if it can still read (a
+	 * timed-out poll takes nothing).
 	 */
 	void dispatched() {
 		synchronized (this) {
 			this.dispatched = true;
+			if (this.state == State.PARKED && this.takes) {
+				// Under the lock: no answer can be written while the watch sets its header.
+				Waiter<T> parked = this.waiter;
+				ConnectionWatch.watch(this.request, this.response,
+						() -> takeOver(parked::expire, ResponseEntity.noContent().build()));
+			}
 			if (this.state != State.ANSWERING || this.takenOver) {
 				return;
 			}

@@ -139,7 +139,12 @@ final class PollAnswers {
 			return;
 		}
 		try {
+			// A connection the poll's watch reads must still close after this answer.
+			String connection = response.getHeader(HttpHeaders.CONNECTION);
 			response.reset();
+			if (connection != null) {
+				response.setHeader(HttpHeaders.CONNECTION, connection);
+			}
 			write(response, ProblemHandler.internalError("the long poll's answer could not be written"));
 		}
 		catch (IOException | RuntimeException ex) {

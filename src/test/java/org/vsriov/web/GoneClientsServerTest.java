@@ -60,14 +60,17 @@ class GoneClientsServerTest {
 	}
 
 	@Test
-	void plainPollWhoseClientHalfClosesShouldGetNoAnswerAndTakeNothing() throws Exception {
+	void plainPollWhoseClientHalfClosesShouldBeTimedOutAndTakeNothing() throws Exception {
+		String cursor = this.adapter.state(3).cursor().encode();
 		try (var socket = RawHttp.send(this.port, "GET /api/v1/vfs/3/invalidations?timeout=60s HTTP/1.1\r\nHost: x\r\n\r\n")) {
 			await().atMost(SEEN_WITHIN).until(() -> this.adapter.state(3).waiters() == 1);
 			socket.shutdownOutput();
-			// Not an empty 200, which a client would take for a delivery: the connection just closes.
+			// A client that can still read gets a 204 with its cursor, never an empty 200.
+			String head = RawHttp.readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 204").contains("\r\nVsriov-Cursor: " + cursor + "\r\n");
 			assertThat(socket.getInputStream().read()).isEqualTo(-1);
 		}
-		await().atMost(SEEN_WITHIN).until(() -> this.adapter.state(3).waiters() == 0);
+		assertThat(this.adapter.state(3).waiters()).isZero();
 		this.adapter.invalidate(3, BlockMask.parse("0x10"));
 		assertThat(this.adapter.state(3).pendingMask().bits()).isEqualTo(0x10);
 	}
