@@ -1,7 +1,7 @@
 # vsriov as a container image.
 #   docker build -t vsriov .   &&   docker run --rm -p 8080:8080 vsriov
 #   podman build -t vsriov .   &&   podman run --rm -p 8080:8080 vsriov
-# CI builds it with Podman, runs it and checks it against the README (.ci/container-check).
+# CI builds it with Podman, runs it and checks it against the docs' walk-throughs (.ci/container-check).
 
 # Build stage: the Maven wrapper fetches Maven and the dependencies (cached in ~/.m2
 # between builds), packages the jar, and extracts it into Spring Boot's layers: app.jar
@@ -27,14 +27,14 @@ COPY --from=build /build/extracted/application/ ./
 
 # Size the heap from the container's memory limit (75% of 1 GiB under --memory=1g), and
 # stop on OutOfMemoryError rather than limp on. ParallelGC and two malloc arenas are what the
-# benchmark measured best (README, "Performance"); the JVM would pick SerialGC for a
+# benchmark measured best (docs/performance.md); the JVM would pick SerialGC for a
 # container with less than 2 CPUs or 2 GiB. Override with -e JAVA_TOOL_OPTIONS=...
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC" \
     MALLOC_ARENA_MAX=2
 
 # A class data sharing archive from a training run that stops once the application context
 # is refreshed, before the web server starts: the service is ready about 1.5 s sooner
-# (README, "Performance"). It maps only for this JVM and this class path, which is why it is
+# (docs/performance.md). It maps only for this JVM and this class path, which is why it is
 # made here and not in the build stage (a JVM that cannot map it starts without it), and it
 # is rebuilt with every change of the application. Made by root, readable by every user.
 RUN java -XX:ArchiveClassesAtExit=app.jsa -Dspring.context.exit=onRefresh -jar app.jar > /dev/null \
@@ -44,14 +44,14 @@ RUN java -XX:ArchiveClassesAtExit=app.jsa -Dspring.context.exit=onRefresh -jar a
 USER 10001:10001
 
 # Configure with environment variables, e.g. -e VSRIOV_TOTALVFS=8 -e VSRIOV_POLL_DEFAULTTIMEOUT=10s
-# -e SERVER_PORT=9090: the README's Configuration section lists them.
+# -e SERVER_PORT=9090: docs/operations.md#configuration lists them.
 EXPOSE 8080
 
 # No HEALTHCHECK. It would need an HTTP client in the image: the Temurin 21 images keep curl
 # only "for historical reasons", from 22 on curl is gone (and from 25 on wget too), and
 # starting a JVM for every check is heavy. Kubernetes ignores HEALTHCHECK, and podman
 # build drops it unless given --format docker. Probe /actuator/health/liveness and
-# /actuator/health/readiness from the platform instead (the README shows how).
+# /actuator/health/readiness from the platform instead (docs/operations.md shows how).
 
 # Exec form: java is PID 1 and gets SIGTERM, which answers parked polls (204) and then
 # shuts the server down gracefully.

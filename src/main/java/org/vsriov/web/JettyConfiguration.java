@@ -25,7 +25,7 @@ import org.springframework.http.MediaType;
  * <ul>
  * <li>Jetty keeps a cache of header fields per keep-alive connection, about 30 KB each once a
  * connection has carried a second request: with 10,000 agents polling that was 300 MB, three times
- * everything else a parked poll costs; so it is turned off (README, Performance).</li>
+ * everything else a parked poll costs; so it is turned off (docs/performance.md).</li>
  * <li>A request Jetty cannot parse (a malformed request line or header, a URI or headers over its
  * limits, an unknown HTTP version) never reaches the servlet, so Jetty answers it itself, as an
  * HTML page by default: {@link ProblemErrorHandler} answers it as {@code application/problem+json}.</li>

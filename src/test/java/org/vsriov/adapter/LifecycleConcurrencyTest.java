@@ -228,7 +228,7 @@ class LifecycleConcurrencyTest {
 		}
 	}
 
-	/** The lossless VF agent loop of the README, restarting on 410. */
+	/** The lossless VF agent loop of docs/long-polls.md, restarting on 410. */
 	private void followInvalidationsOfVf0() throws Exception {
 		follow((cursor) -> poll(this.adapter, 0, cursor, (cursor == null) ? "0" : "5m"),
 				(delivered) -> this.delivered.computeIfAbsent(lifeOf(delivered.cursor()), (key) -> new AtomicLong())

@@ -24,7 +24,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 
 	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start");
 
-	// What the server runs with: see the README's performance section for why.
+	// What the server runs with: see docs/performance.md for why.
 	static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -Xmx280m -XX:+ExitOnOutOfMemoryError -Dserver.jetty.threads.max=64";
 
 	static final String USAGE = """

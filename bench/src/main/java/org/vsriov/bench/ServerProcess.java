@@ -62,7 +62,7 @@ final class ServerProcess implements AutoCloseable {
 		Files.createDirectories(this.log.getParent());
 		long launched = System.nanoTime();
 		var builder = new ProcessBuilder(command).directory(jar.getParent().toFile());
-		// Two malloc arenas instead of one per core and thread: less native memory (README, Performance).
+		// Two malloc arenas instead of one per core and thread: less native memory (docs/performance.md).
 		builder.environment().put("MALLOC_ARENA_MAX", "2");
 		this.process = builder.redirectErrorStream(true)
 			.redirectOutput(this.log.toFile())
