@@ -128,6 +128,13 @@ class VfControllersTest {
 	}
 
 	@Test
+	void optionsOnTheLongPollsShouldNotOfferHead() {
+		for (String poll : new String[] { "/api/v1/vfs/1/invalidations", "/api/v1/pf/vfs/1/block-writes" }) {
+			assertThat(this.mvc.options().uri(poll)).hasStatusOk().hasHeader(HttpHeaders.ALLOW, "GET,OPTIONS");
+		}
+	}
+
+	@Test
 	void vfWriteShouldBeSeenByThePfAndLogged() {
 		assertThat(this.mvc.put().uri("/api/v1/vfs/3/config-blocks/4").contentType(MediaType.APPLICATION_OCTET_STREAM)
 			.content(new byte[] { 0x11, 0x22 })).hasStatusOk().bodyJson().extractingPath("$.updatedBy").isEqualTo("VF");
