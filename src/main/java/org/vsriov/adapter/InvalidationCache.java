@@ -75,7 +75,7 @@ final class InvalidationCache {
 	Waiter<BlockMask> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<BlockMask>> callback) {
 		PollOutcome<BlockMask> outcome = null;
 		Waiter<BlockMask> parked = null;
-		var superseded = new ArrayList<Runnable>(1);
+		var superseded = new ArrayList<Runnable>(); // no array until a poll is superseded
 		synchronized (this) {
 			Fault ended = this.waiting.ended();
 			if (ended != null) {

@@ -62,7 +62,7 @@ final class WriteLog {
 	Waiter<List<BlockWrite>> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<List<BlockWrite>>> callback) {
 		PollOutcome<List<BlockWrite>> outcome = null;
 		Waiter<List<BlockWrite>> parked = null;
-		var superseded = new ArrayList<Runnable>(1);
+		var superseded = new ArrayList<Runnable>(); // no array until a poll is superseded
 		synchronized (this) {
 			Fault ended = this.waiting.ended();
 			if (ended != null) {

@@ -90,8 +90,9 @@ public final class LongPoll<T, B> {
 	// Set before the state becomes PARKED.
 	private @Nullable AsyncContext async;
 
-	// Set before the state becomes PARKED: the waiter, and where an answer is written from.
-	private @Nullable Waiter<T> waiter;
+	// Set before the state becomes PARKED: the container's view of the request, and where an answer
+	// is written from.
+	private @Nullable Watch watch;
 
 	private @Nullable Executor writer;
 
@@ -139,9 +140,9 @@ public final class LongPoll<T, B> {
 			try {
 				this.async = this.request.startAsync(this.request, this.response);
 				this.async.setTimeout(this.timeout.duration().plus(FALLBACK_GRACE).toMillis());
-				this.async.addListener(new Watch(waiter));
+				this.watch = new Watch(waiter);
+				this.async.addListener(this.watch);
 				this.request.setAttribute(LongPolls.PARKED, this);
-				this.waiter = waiter;
 				this.writer = ConnectionWatch.executor(this.request, this.async);
 			}
 			catch (RuntimeException ex) {
@@ -199,9 +200,7 @@ public final class LongPoll<T, B> {
 			this.dispatched = true;
 			if (this.state == State.PARKED && this.takes) {
 				// Under the lock: no answer can be written while the watch sets its header.
-				Waiter<T> parked = this.waiter;
-				ConnectionWatch.watch(this.request, this.response,
-						() -> takeOver(parked::expire, ResponseEntity.noContent().build()));
+				ConnectionWatch.watch(this.request, this.response, this.watch::timeOut);
 			}
 			if (this.state != State.ANSWERING || this.takenOver) {
 				return;
@@ -300,8 +299,15 @@ public final class LongPoll<T, B> {
 
 		@Override
 		public void onTimeout(AsyncEvent event) {
-			// If it still waits, its 204 comes back through complete(), with the cursor the adapter
-			// reads under its lock, as its own timer would give it.
+			timeOut();
+		}
+
+		/**
+		 * Times the poll out, as the container's timeout and the connection watch do: if it still
+		 * waits, its 204 comes back through complete(), with the cursor the adapter reads under its
+		 * lock, as its own timer would give it.
+		 */
+		void timeOut() {
 			takeOver(this.waiter::expire, ResponseEntity.noContent().build());
 		}
 
