@@ -16,6 +16,8 @@ public final class AdapterStats {
 
 	private final AtomicInteger parkedPolls = new AtomicInteger();
 
+	private final LongAdder refusedPolls = new LongAdder();
+
 	private final AtomicInteger allocatedVfs = new AtomicInteger();
 
 	private final LongAdder allocations = new LongAdder();
@@ -45,6 +47,11 @@ public final class AdapterStats {
 	/** Polls parked right now, on every VF. */
 	public int parkedPolls() {
 		return this.parkedPolls.get();
+	}
+
+	/** Polls refused because the adapter-wide bound on parked polls was reached. */
+	public long refusedPolls() {
+		return this.refusedPolls.sum();
 	}
 
 	/** VFs allocated right now. */
@@ -103,6 +110,24 @@ public final class AdapterStats {
 
 	void parked(int delta) {
 		this.parkedPolls.addAndGet(delta);
+	}
+
+	/**
+	 * Counts one more parked poll if fewer than {@code bound} are parked; else counts a refusal. The
+	 * count is the bound itself, so polls parking on many VFs at once never overshoot it.
+	 * @return whether the poll may park
+	 */
+	boolean parkWithin(int bound) {
+		int parked;
+		do {
+			parked = this.parkedPolls.get();
+			if (parked >= bound) {
+				this.refusedPolls.increment();
+				return false;
+			}
+		}
+		while (!this.parkedPolls.compareAndSet(parked, parked + 1));
+		return true;
 	}
 
 }

@@ -39,6 +39,10 @@ public enum Fault {
 	/** The VF was freed while the request waited (OID_NIC_SWITCH_FREE_VF). */
 	VF_GONE,
 	/** The VF was reset while the request waited (OID_SRIOV_RESET_VF). */
-	VF_RESET
+	VF_RESET,
+	/** A poll that would wait while the adapter-wide bound on parked polls is reached. */
+	TOO_MANY_POLLS,
+	/** A poll that would wait while the service is stopping. */
+	SERVICE_STOPPING
 
 }

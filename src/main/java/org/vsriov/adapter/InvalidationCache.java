@@ -32,11 +32,12 @@ final class InvalidationCache {
 
 	private final WaitingPolls<BlockMask> waiting;
 
-	InvalidationCache(int vfId, long life, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
+	InvalidationCache(int vfId, long life, VsriovProperties.Poll limits, ScheduledExecutorService timer,
+			AdapterStats stats) {
 		this.vfId = vfId;
 		this.life = life;
 		this.stats = stats;
-		this.waiting = new WaitingPolls<>(this, vfId, maxWaiters, timer, stats, this::cursor);
+		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, this::cursor);
 	}
 
 	/**
@@ -68,7 +69,8 @@ final class InvalidationCache {
 	 * Answers a poll at once when there is news after its cursor, else parks it. With a cursor, the
 	 * poll first acknowledges everything up to it; without one (the plain IOCTL) it takes the pending
 	 * mask and acknowledges it on delivery.
-	 * After {@link #release()} (the service is stopping) a poll answers at once instead of parking;
+	 * A poll that would wait is refused at the bound on parked polls over all VFs, and after
+	 * {@link #release()} (the service is stopping), having changed nothing;
 	 * after {@link #end} (free or reset) it is answered with the fault, acknowledging nothing.
 	 * @param after a cursor of this VF life and stream (checked by the caller), or null
 	 */

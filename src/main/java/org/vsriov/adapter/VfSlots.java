@@ -172,9 +172,9 @@ final class VfSlots {
 
 	private VirtualFunction newLife(int id, ConfigBlock[] blocks) {
 		long life = this.lives.nextLong();
-		int maxWaiters = this.properties.poll().maxWaitersPerVf();
-		var cache = new InvalidationCache(id, life, maxWaiters, this.timer, this.stats);
-		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), maxWaiters, this.timer, this.stats);
+		VsriovProperties.Poll limits = this.properties.poll();
+		var cache = new InvalidationCache(id, life, limits, this.timer, this.stats);
+		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), limits, this.timer, this.stats);
 		return new VirtualFunction(id, life, blocks, cache, writes);
 	}
 

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -23,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param blockSize the largest block transfer in bytes (1..128, the VPCI maximum)
  * @param writeLogRetention VF block writes kept per VF for the PF to read (at least 1)
  * @param poll the long-poll settings
+ * @param http how the HTTP server treats slow, stalled and surplus clients
  */
 @Validated
 @ConfigurationProperties("vsriov")
@@ -32,11 +34,19 @@ public record VsriovProperties(
 		@DefaultValue("64") @Min(1) @Max(4096) int blockCount,
 		@DefaultValue("128") @Min(1) @Max(128) int blockSize,
 		@DefaultValue("1024") @Min(1) @Max(1_000_000) int writeLogRetention,
-		@DefaultValue @Valid Poll poll) {
+		@DefaultValue @Valid Poll poll,
+		@DefaultValue @Valid Http http) {
 
-	/** Defaults everywhere: what a fresh server runs with. */
+	/** Defaults everywhere: what a fresh server runs with (with {@code maxParked} still 0, derived). */
 	public static VsriovProperties defaults() {
-		return new VsriovProperties(64, 4, 64, 128, 1024, Poll.defaults());
+		return new VsriovProperties(64, 4, 64, 128, 1024, Poll.defaults(), Http.defaults());
+	}
+
+	/** These settings with the long polls' adapter-wide bound set, as the service derives it at start. */
+	public VsriovProperties withMaxParked(int maxParked) {
+		var poll = new Poll(this.poll.defaultTimeout, this.poll.maxTimeout, this.poll.maxWaitersPerVf, maxParked);
+		return new VsriovProperties(this.totalVfs, this.initialVfs, this.blockCount, this.blockSize,
+				this.writeLogRetention, poll, this.http);
 	}
 
 	@AssertTrue(message = "vsriov.initial-vfs must not exceed vsriov.total-vfs")
@@ -51,14 +61,18 @@ public record VsriovProperties(
 	 * @param defaultTimeout the wait when a poll gives no {@code timeout}
 	 * @param maxTimeout the longest wait a poll may ask for
 	 * @param maxWaitersPerVf polls that may wait on one VF at once; one more supersedes the oldest, which is answered 204
+	 * @param maxParked polls that may wait at once over all VFs; one more is refused with 429. 0 (the
+	 *     default) derives it from the process's file limit and {@code server.jetty.max-connections}, so
+	 *     that connections are always left for the PF side and health (docs/operations.md)
 	 */
 	public record Poll(
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration defaultTimeout,
 			@DefaultValue("5m") @DurationUnit(ChronoUnit.SECONDS) Duration maxTimeout,
-			@DefaultValue("16") @Min(1) @Max(10_000) int maxWaitersPerVf) {
+			@DefaultValue("16") @Min(1) @Max(10_000) int maxWaitersPerVf,
+			@DefaultValue("0") @Min(0) @Max(10_000_000) int maxParked) {
 
 		public static Poll defaults() {
-			return new Poll(Duration.ofSeconds(30), Duration.ofMinutes(5), 16);
+			return new Poll(Duration.ofSeconds(30), Duration.ofMinutes(5), 16, 0);
 		}
 
 		@AssertTrue(message = "vsriov.poll.max-timeout must be positive and at most 1h")
@@ -72,5 +86,49 @@ public record VsriovProperties(
 		}
 
 	}
+
+	/**
+	 * How the HTTP server treats clients that are slow, stall, or come in numbers
+	 * (docs/operations.md). Durations as bare numbers mean seconds.
+	 *
+	 * @param requestHeadTimeout how long a request may take to arrive once its first byte has: its head
+	 *     (and body) must be complete by then, or the connection is closed (slowloris)
+	 * @param ioTimeout how long a read or write while a request is handled may make no progress: a
+	 *     client that stops reading its answer is cut off after it. A parked poll is not I/O and is
+	 *     never cut by it
+	 * @param minRequestDataRate the slowest a request body may arrive, per second
+	 * @param minResponseDataRate the slowest a client may read an answer, per second
+	 * @param acceptQueueSize the listen backlog: connections the kernel holds before the server
+	 *     accepts them, for bursts (the kernel caps it at {@code net.core.somaxconn})
+	 * @param maxBusyRequests requests other than PF commands, long polls and the actuator that are
+	 *     handled at once; more wait, and get 503 if they wait longer than {@code ioTimeout}. 0 (the
+	 *     default) means half of {@code server.jetty.threads.max}, which keeps the other half for the
+	 *     PF side and health
+	 */
+	public record Http(
+			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration requestHeadTimeout,
+			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration ioTimeout,
+			@DefaultValue("1KB") DataSize minRequestDataRate,
+			@DefaultValue("1KB") DataSize minResponseDataRate,
+			@DefaultValue("4096") @Min(1) @Max(65535) int acceptQueueSize,
+			@DefaultValue("0") @Min(0) @Max(100_000) int maxBusyRequests) {
+
+		public static Http defaults() {
+			return new Http(Duration.ofSeconds(10), Duration.ofSeconds(10), DataSize.ofKilobytes(1),
+					DataSize.ofKilobytes(1), 4096, 0);
+		}
+
+		@AssertTrue(message = "vsriov.http.request-head-timeout and vsriov.http.io-timeout must be at least 100ms")
+		public boolean isTimeoutsInRange() {
+			return this.requestHeadTimeout.toMillis() >= 100 && this.ioTimeout.toMillis() >= 100;
+		}
+
+		@AssertTrue(message = "vsriov.http.min-request-data-rate and min-response-data-rate must not be negative")
+		public boolean isRatesInRange() {
+			return !this.minRequestDataRate.isNegative() && !this.minResponseDataRate.isNegative();
+		}
+
+	}
+
 
 }

@@ -2,6 +2,7 @@ package org.vsriov.adapter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +27,9 @@ final class WaitingPolls<T> {
 
 	private final int max;
 
+	// Over every VF: 0 for none (the service always sets one).
+	private final int maxParked;
+
 	private final ScheduledExecutorService timer;
 
 	private final AdapterStats stats;
@@ -38,11 +42,12 @@ final class WaitingPolls<T> {
 
 	private Fault ended;
 
-	WaitingPolls(Object lock, int vfId, int max, ScheduledExecutorService timer, AdapterStats stats,
-			Supplier<Cursor> cursor) {
+	WaitingPolls(Object lock, int vfId, VsriovProperties.Poll limits, ScheduledExecutorService timer,
+			AdapterStats stats, Supplier<Cursor> cursor) {
 		this.lock = lock;
 		this.vfId = vfId;
-		this.max = max;
+		this.max = limits.maxWaitersPerVf();
+		this.maxParked = (limits.maxParked() > 0) ? limits.maxParked() : Integer.MAX_VALUE;
 		this.timer = timer;
 		this.stats = stats;
 		this.cursor = cursor;
@@ -50,19 +55,33 @@ final class WaitingPolls<T> {
 
 	/**
 	 * Parks a poll until {@link #drain} or its timeout, less up to 1/16 so that many polls parked at
-	 * once do not all wake together. At the cap, the oldest parked poll makes room: it is answered as
-	 * timed out, with its unchanged cursor, so that an agent whose earlier polls died with their
-	 * connections is never locked out by them. Caller holds the lock and has checked there is no news
-	 * yet and that the life has not {@link #ended}.
+	 * once do not all wake together. At the cap per VF, the oldest parked poll makes room: it is
+	 * answered as timed out, with its unchanged cursor, so that an agent whose earlier polls died with
+	 * their connections is never locked out by them. At the bound over all VFs, the poll is refused:
+	 * parked polls hold connections, and the PF side and health must always find one. Caller holds the
+	 * lock and has checked there is no news yet and that the life has not {@link #ended}; a refused
+	 * poll has changed nothing.
 	 * @param completions where the superseded poll's completion goes, for the caller to run after
 	 *     releasing the lock
-	 * @return the parked poll, or null if polls no longer park (the service is stopping): the caller
+	 * @return the parked poll, or null for a poll that does not wait ({@code timeout=0}): the caller
 	 *     answers it at once
+	 * @throws AdapterException {@link Fault#TOO_MANY_POLLS} at the bound over all VFs,
+	 *     {@link Fault#SERVICE_STOPPING} once the service stops
 	 */
 	Waiter<T> park(long after, boolean acknowledges, PollTimeout timeout, Consumer<PollOutcome<T>> callback,
 			List<Runnable> completions) {
-		if (this.released || timeout.isZero()) {
+		if (timeout.isZero()) {
 			return null;
+		}
+		if (this.released) {
+			throw stopping();
+		}
+		// Superseding the oldest poll of this VF frees the place the new one takes.
+		boolean supersedes = this.waiting.size() >= this.max;
+		if (!supersedes && !this.stats.parkWithin(this.maxParked)) {
+			throw new AdapterException(Fault.TOO_MANY_POLLS, this.maxParked
+					+ " polls are parked, the most this service keeps (vsriov.poll.max-parked): retry later",
+					Map.of("maxParked", this.maxParked));
 		}
 		var waiter = Waiter.parked(this, callback, after, acknowledges);
 		long nanos = timeout.duration().toNanos();
@@ -74,17 +93,24 @@ final class WaitingPolls<T> {
 			// The timer stops only when the service does; a life allocated while it stopped can get here
 			// before its release.
 			this.released = true;
-			return null;
+			if (!supersedes) {
+				this.stats.parked(-1);
+			}
+			throw stopping();
 		}
-		if (this.waiting.size() >= this.max) {
+		if (supersedes) {
 			// A timed-out poll takes nothing: a plain poll superseded here acknowledges nothing.
 			Waiter<T> oldest = this.waiting.get(0);
 			remove(oldest);
 			completions.add(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.get())));
+			this.stats.parked(1);
 		}
 		this.waiting.add(waiter);
-		this.stats.parked(1);
 		return waiter;
+	}
+
+	private static AdapterException stopping() {
+		return new AdapterException(Fault.SERVICE_STOPPING, "the service is stopping: poll again once it is back");
 	}
 
 	/** How the life ended ({@link Fault#VF_GONE} or {@link Fault#VF_RESET}), or null while it goes on. */

@@ -30,11 +30,12 @@ final class WriteLog {
 
 	private final WaitingPolls<List<BlockWrite>> waiting;
 
-	WriteLog(int vfId, long life, int retention, int maxWaiters, ScheduledExecutorService timer, AdapterStats stats) {
+	WriteLog(int vfId, long life, int retention, VsriovProperties.Poll limits, ScheduledExecutorService timer,
+			AdapterStats stats) {
 		this.vfId = vfId;
 		this.life = life;
 		this.retention = retention;
-		this.waiting = new WaitingPolls<>(this, vfId, maxWaiters, timer, stats, this::cursor);
+		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, this::cursor);
 	}
 
 	/**
@@ -57,7 +58,8 @@ final class WriteLog {
 	 * until the next write.
 	 * @param after a cursor of this VF life and stream (checked by the caller), or null
 	 * @throws AdapterException {@link Fault#STALE_CURSOR} if writes after the cursor are no longer
-	 *     retained, {@link Fault#INVALID_CURSOR} if the cursor is ahead of the log
+	 *     retained, {@link Fault#INVALID_CURSOR} if the cursor is ahead of the log,
+	 *     {@link Fault#TOO_MANY_POLLS} or {@link Fault#SERVICE_STOPPING} if it would wait and may not
 	 */
 	Waiter<List<BlockWrite>> poll(Cursor after, PollTimeout timeout, Consumer<PollOutcome<List<BlockWrite>>> callback) {
 		PollOutcome<List<BlockWrite>> outcome = null;

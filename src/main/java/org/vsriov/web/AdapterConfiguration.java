@@ -1,12 +1,15 @@
 package org.vsriov.web;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
-import java.util.regex.Pattern;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationPredicate;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.vsriov.adapter.AdapterStats;
 import org.vsriov.adapter.Role;
 import org.vsriov.adapter.VirtualAdapter;
@@ -14,18 +17,55 @@ import org.vsriov.adapter.VsriovProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 /** The one virtual adapter of this service, and its metrics. */
 @Configuration(proxyBeanMethods = false)
 class AdapterConfiguration {
 
-	private static final Pattern LONG_POLL = Pattern.compile("/api/v1/(vfs/[^/]+/invalidations|pf/vfs/[^/]+/block-writes)");
+	private static final Log logger = LogFactory.getLog(AdapterConfiguration.class);
 
 	// Closed by PollRelease before the web server stops, not by the bean's destruction.
 	@Bean(destroyMethod = "")
-	VirtualAdapter virtualAdapter(VsriovProperties properties) {
-		return new VirtualAdapter(properties, Clock.systemUTC());
+	VirtualAdapter virtualAdapter(VsriovProperties properties, Environment environment) {
+		int maxConnections = environment.getProperty("server.jetty.max-connections", Integer.class, -1);
+		long files = fileLimit();
+		long room = room(files, maxConnections);
+		int maxParked = properties.poll().maxParked();
+		String source = "file limit " + files + ", server.jetty.max-connections " + maxConnections;
+		if (maxParked == 0) {
+			maxParked = maxParked(room);
+			logger.info("Long polls: at most " + maxParked + " parked at once (derived from the " + source
+					+ "; set vsriov.poll.max-parked to change it)");
+		}
+		else if (maxParked >= room) {
+			throw new IllegalStateException("vsriov.poll.max-parked is " + maxParked + ", but only " + room
+					+ " connections can be open (" + source + "): parked polls would take every connection, and the"
+					+ " PF side and health could not connect. Lower it, or raise the file limit and max-connections");
+		}
+		return new VirtualAdapter(properties.withMaxParked(maxParked), Clock.systemUTC());
+	}
+
+	/** The connections this process can hold: its file limit, or the server's limit if lower. */
+	static long room(long fileLimit, int maxConnections) {
+		return (maxConnections > 0) ? Math.min(fileLimit, maxConnections) : fileLimit;
+	}
+
+	/**
+	 * The default bound on parked polls: the room for connections less an eighth (at least 64), kept
+	 * for the PF side, health, clients being refused, and the files the process itself holds.
+	 */
+	static int maxParked(long room) {
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, room - Math.max(room / 8, 64)));
+	}
+
+	/** The process's limit on open files, or 16384 where the JVM cannot tell. */
+	private static long fileLimit() {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+			return unix.getMaxFileDescriptorCount();
+		}
+		return 16384;
 	}
 
 	/**
@@ -37,7 +77,7 @@ class AdapterConfiguration {
 	@Bean
 	ObservationPredicate noLongPollObservations() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& LONG_POLL.matcher(request.getCarrier().getRequestURI()).matches());
+				&& LongPolls.PATHS.matcher(request.getCarrier().getRequestURI()).matches());
 	}
 
 	@Bean
@@ -62,6 +102,9 @@ class AdapterConfiguration {
 			}
 			Gauge.builder("vsriov.polls.parked", stats, AdapterStats::parkedPolls)
 				.description("Long polls waiting right now")
+				.register(registry);
+			FunctionCounter.builder("vsriov.polls.refused", stats, AdapterStats::refusedPolls)
+				.description("Long polls refused with 429: the bound on parked polls was reached")
 				.register(registry);
 			Gauge.builder("vsriov.vfs.allocated", stats, AdapterStats::allocatedVfs)
 				.description("VFs allocated right now")

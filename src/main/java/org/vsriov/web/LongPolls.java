@@ -3,6 +3,7 @@ package org.vsriov.web;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -36,6 +37,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class LongPolls implements Filter {
+
+	/** The paths of the long polls. */
+	static final Pattern PATHS = Pattern.compile("/api/v1/(vfs/[^/]+/invalidations|pf/vfs/[^/]+/block-writes)");
 
 	/** The request attribute that holds a parked poll, for the filter. */
 	static final String PARKED = LongPolls.class.getName() + ".PARKED";

@@ -39,6 +39,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
+	/**
+	 * When a client refused for want of room should come back: parked polls end every second or so
+	 * under traffic, and Kubernetes' API server answers its own 429s the same way.
+	 */
+	static final String RETRY_AFTER_SECONDS = "1";
+
 	private final VsriovProperties properties;
 
 	ProblemHandler(VsriovProperties properties) {
@@ -67,12 +73,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		json.writeValue(response.getOutputStream(), problem);
 	}
 
-	/** An adapter's refusal: its problem type and status, with the offending values as properties. */
+	/**
+	 * An adapter's refusal: its problem type and status, with the offending values as properties. A
+	 * poll refused for want of room, or because the service stops, says when to come back, and closes
+	 * its connection: a refused client that kept it would hold the very room it was refused.
+	 */
 	static ResponseEntity<ProblemDetail> problem(AdapterException ex) {
 		ProblemType kind = ProblemType.of(ex.fault());
 		ProblemDetail problem = kind.problem(ex.getMessage());
 		ex.values().forEach(problem::setProperty);
-		return ResponseEntity.status(kind.status()).body(problem);
+		var answer = ResponseEntity.status(kind.status());
+		if (kind == ProblemType.TOO_MANY_POLLS || kind == ProblemType.SERVICE_STOPPING) {
+			answer.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).header(HttpHeaders.CONNECTION, "close");
+		}
+		return answer.body(problem);
 	}
 
 	@Override

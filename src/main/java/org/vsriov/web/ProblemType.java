@@ -32,6 +32,8 @@ enum ProblemType {
 	NO_FREE_VF(HttpStatus.CONFLICT, "No free VF"),
 	VF_GONE(HttpStatus.GONE, "VF freed"),
 	VF_RESET(HttpStatus.GONE, "VF reset"),
+	TOO_MANY_POLLS(HttpStatus.TOO_MANY_REQUESTS, "Too many parked polls"),
+	SERVICE_STOPPING(HttpStatus.SERVICE_UNAVAILABLE, "Service stopping"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),

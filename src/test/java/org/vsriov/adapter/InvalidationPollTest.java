@@ -186,33 +186,43 @@ class InvalidationPollTest {
 	}
 
 	@Test
-	void closeShouldAnswerParkedPollsAndKeepNewOnesFromParking() throws Exception {
+	void closeShouldAnswerParkedPollsAndRefuseNewOnesThatWouldWait() throws Exception {
 		var parked = poll(this.adapter, 2, null, "5m");
 		this.adapter.close();
 		assertThat(await(parked)).isInstanceOf(PollOutcome.TimedOut.class);
-		assertThat(poll(this.adapter, 2, null, "5m")).isCompletedWithValueMatching(PollOutcome.TimedOut.class::isInstance);
+		assertFault(() -> poll(this.adapter, 2, null, "5m"), Fault.SERVICE_STOPPING);
+		assertThat(poll(this.adapter, 2, null, "0")).as("a poll that does not wait")
+			.isCompletedWithValueMatching(PollOutcome.TimedOut.class::isInstance);
+		this.adapter.invalidate(2, BlockMask.parse("0x4"));
+		assertThat(delivered(poll(this.adapter, 2, null, "5m")).news()).as("a poll with news").isEqualTo(BlockMask.parse("0x4"));
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
 	}
 
 	@Test
-	void pollsRacingWithCloseShouldAllBeAnsweredAndNoneRefused() throws Exception {
+	void pollsRacingWithCloseShouldAllBeAnsweredOrRefusedAsStoppingNoneLeftParked() throws Exception {
 		var threads = Executors.newFixedThreadPool(4);
 		var started = new CountDownLatch(500);
 		var pollers = new ArrayList<Future<?>>();
 		for (int t = 0; t < 4; t++) {
 			int vf = t;
 			pollers.add(threads.submit(() -> {
-				// Parks polls until one is answered at once, which only happens after close(); keeps the
-				// last few parked and withdraws older ones, to stay under the waiter cap.
+				// Parks polls until one is refused, which only happens after close(); keeps the last few
+				// parked and withdraws older ones, to stay under the waiter cap.
 				var parked = new ArrayDeque<Waiter<BlockMask>>();
 				while (true) {
 					var outcome = new CompletableFuture<PollOutcome<BlockMask>>();
-					Waiter<BlockMask> waiter = this.adapter.pollInvalidations(vf, null,
-							PollTimeout.parse("1m", this.adapter.properties().poll()), outcome::complete);
-					started.countDown();
-					if (outcome.isDone()) {
+					Waiter<BlockMask> waiter;
+					try {
+						waiter = this.adapter.pollInvalidations(vf, null,
+								PollTimeout.parse("1m", this.adapter.properties().poll()), outcome::complete);
+					}
+					catch (AdapterException ex) {
+						assertThat(ex.fault()).isEqualTo(Fault.SERVICE_STOPPING);
+						// Every poll still parked at close() was answered by it.
+						parked.forEach((stillParked) -> assertThat(stillParked.cancel()).isFalse());
 						return null;
 					}
+					started.countDown();
 					parked.add(waiter);
 					if (parked.size() == 8) {
 						parked.remove().cancel();
@@ -241,7 +251,7 @@ class InvalidationPollTest {
 
 	@Test
 	void maskNamingAnUndefinedBlockShouldBeRefused() {
-		var small = new VirtualAdapter(new VsriovProperties(8, 1, 16, 128, 1024, VsriovProperties.Poll.defaults()),
+		var small = new VirtualAdapter(new VsriovProperties(8, 1, 16, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults()),
 				Clock.systemUTC());
 		assertFault(() -> small.invalidate(0, BlockMask.ofBlocks(List.of(16))), Fault.INVALID_BLOCK_MASK);
 		assertFault(() -> small.invalidateAll(BlockMask.ofBlocks(List.of(40))), Fault.INVALID_BLOCK_MASK);

@@ -23,7 +23,7 @@ class PollTimeoutTest {
 
 	@Test
 	void hoursShouldBeAcceptedUpToAnHourLongMaximum() {
-		var settings = new VsriovProperties.Poll(Duration.ofSeconds(30), Duration.ofHours(1), 16);
+		var settings = new VsriovProperties.Poll(Duration.ofSeconds(30), Duration.ofHours(1), 16, 0);
 		assertThat(PollTimeout.parse("1h", settings).duration()).isEqualTo(Duration.ofHours(1));
 	}
 

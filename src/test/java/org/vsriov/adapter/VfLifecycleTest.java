@@ -22,7 +22,7 @@ import static org.vsriov.adapter.Polls.writes;
 class VfLifecycleTest {
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
-			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults()), Clock.systemUTC());
+			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults()), Clock.systemUTC());
 
 	@AfterEach
 	void close() {
@@ -154,10 +154,8 @@ class VfLifecycleTest {
 		this.adapter.allocate(6);
 		this.adapter.reset(0);
 		for (int vfId : List.of(6, 0)) {
-			assertThat(poll(this.adapter, vfId, null, "5m")).isCompletedWithValueMatching(
-					(outcome) -> outcome instanceof PollOutcome.TimedOut);
-			assertThat(pollWrites(this.adapter, vfId, null, "5m")).isCompletedWithValueMatching(
-					(outcome) -> outcome instanceof PollOutcome.TimedOut);
+			assertFault(Fault.SERVICE_STOPPING, () -> poll(this.adapter, vfId, null, "5m"));
+			assertFault(Fault.SERVICE_STOPPING, () -> pollWrites(this.adapter, vfId, null, "5m"));
 		}
 		assertThat(this.adapter.stats().parkedPolls()).isZero();
 	}
@@ -168,8 +166,8 @@ class VfLifecycleTest {
 		var stats = new AdapterStats();
 		var timer = Executors.newSingleThreadScheduledExecutor();
 		try {
-			var cache = new InvalidationCache(5, 1, 16, timer, stats);
-			var log = new WriteLog(5, 1, 16, 16, timer, stats);
+			var cache = new InvalidationCache(5, 1, VsriovProperties.Poll.defaults(), timer, stats);
+			var log = new WriteLog(5, 1, 16, VsriovProperties.Poll.defaults(), timer, stats);
 			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log);
 			assertThat(vf.end(Fault.VF_RESET, () -> { })).isZero();
 			assertThat(vf.end(Fault.VF_GONE, () -> { })).as("a second end").isNegative();

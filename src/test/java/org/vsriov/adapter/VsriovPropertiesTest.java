@@ -36,6 +36,17 @@ class VsriovPropertiesTest {
 	}
 
 	@Test
+	void httpSettingsShouldBindDurationsAndDataRates() {
+		this.runner.withPropertyValues("vsriov.http.request-head-timeout=500ms", "vsriov.http.io-timeout=3",
+				"vsriov.http.min-response-data-rate=64KB").run((context) -> {
+					VsriovProperties.Http http = context.getBean(VsriovProperties.class).http();
+					assertThat(http.requestHeadTimeout().toMillis()).isEqualTo(500);
+					assertThat(http.ioTimeout().toSeconds()).isEqualTo(3);
+					assertThat(http.minResponseDataRate().toBytes()).isEqualTo(65536);
+				});
+	}
+
+	@Test
 	void badSettingsShouldStopTheStartNamingTheProperty() {
 		String[][] cases = { { "vsriov.block-size=500", "blockSize" }, { "vsriov.total-vfs=0", "totalVfs" },
 				{ "vsriov.total-vfs=65536", "totalVfs" }, { "vsriov.block-count=4097", "blockCount" },
@@ -43,7 +54,11 @@ class VsriovPropertiesTest {
 				{ "vsriov.poll.default-timeout=10m", "vsriov.poll.default-timeout" },
 				{ "vsriov.poll.max-timeout=0s", "vsriov.poll.max-timeout" },
 				{ "vsriov.poll.max-waiters-per-vf=0", "maxWaitersPerVf" },
-				{ "vsriov.write-log-retention=0", "writeLogRetention" } };
+				{ "vsriov.write-log-retention=0", "writeLogRetention" },
+				{ "vsriov.poll.max-parked=-1", "maxParked" },
+				{ "vsriov.http.io-timeout=0", "vsriov.http.request-head-timeout and vsriov.http.io-timeout" },
+				{ "vsriov.http.accept-queue-size=0", "acceptQueueSize" },
+				{ "vsriov.http.min-response-data-rate=-1B", "min-response-data-rate" } };
 		for (String[] bad : cases) {
 			this.runner.withPropertyValues(bad[0]).run((context) -> {
 				assertThat(context).as(bad[0]).hasFailed();

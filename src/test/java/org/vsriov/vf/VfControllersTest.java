@@ -51,6 +51,16 @@ class VfControllersTest {
 	}
 
 	@Test
+	void pollThatWouldWaitWhileTheServiceStopsShouldGetA503ThatSaysWhenToComeBack() {
+		this.adapter.close();
+		MvcTestResult result = this.mvc.get().uri("/api/v1/vfs/1/invalidations?timeout=30s").exchange();
+		assertThat(result).hasStatus(503).hasContentType("application/problem+json")
+			.hasHeader(HttpHeaders.RETRY_AFTER, "1")
+			.hasHeader(HttpHeaders.CONNECTION, "close");
+		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("https://vsriov.org/problems/service-stopping");
+	}
+
+	@Test
 	void pollWithNothingNewShouldAnswer204WithTheCursor() {
 		MvcTestResult result = this.mvc.get().uri("/api/v1/vfs/1/invalidations?timeout=0").exchange();
 		assertThat(result).hasStatus(204).body().isEmpty();

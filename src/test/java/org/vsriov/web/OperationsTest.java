@@ -114,7 +114,10 @@ class OperationsTest {
 		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.responses['410'].content['application/problem+json']")
 			.exists();
 		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['204'].headers['Vsriov-Cursor']").exists();
-		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['429']").doesNotExist();
+		docs.jsonPath("$.paths['/api/v1/vfs/{vfId}/invalidations'].get.responses['429'].headers['Retry-After'].schema")
+			.exists();
+		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/block-writes'].get.responses['503'].content['application/problem+json']")
+			.exists();
 		docs.jsonPath("$.paths['/api/v1/pf/vfs/{vfId}/invalidations'].post.requestBody.content['application/json'].schema")
 			.exists();
 	}
