@@ -7,11 +7,15 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
+import org.vsriov.adapter.VsriovProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
@@ -21,11 +25,22 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
 /**
- * Jetty as a server of many parked polls, whose own errors are problems too.
+ * Jetty as a server of many parked polls that keeps answering the PF side and health whatever its
+ * clients do, and whose own errors are problems too (docs/operations.md).
  * <ul>
  * <li>Jetty keeps a cache of header fields per keep-alive connection, about 30 KB each once a
  * connection has carried a second request: with 10,000 agents polling that was 300 MB, three times
  * everything else a parked poll costs; so it is turned off (docs/performance.md).</li>
+ * <li>Slow and stalled clients are cut off: a request must arrive within
+ * {@code vsriov.http.request-head-timeout} of its first byte ({@link RequestDeadline}); while it is
+ * handled, a read or write may stall for {@code io-timeout} at most (Jetty's idle timeout during a
+ * request; a parked poll does no I/O and is not cut); bodies and answers must move at the minimum
+ * data rates (Jetty's {@link MinimumDataRateHandler}).</li>
+ * <li>Threads are kept for the PF side and health ({@link BusyRequests}); connections for them are
+ * kept by the bound on parked polls ({@code vsriov.poll.max-parked}) and, at
+ * {@code server.jetty.max-connections}, by closing connections idle for a second.</li>
+ * <li>The listen backlog holds a burst of connections ({@code vsriov.http.accept-queue-size}), and
+ * {@link Arrivals} lets it drain before a stop closes it.</li>
  * <li>A request Jetty cannot parse (a malformed request line or header, a URI or headers over its
  * limits, an unknown HTTP version) never reaches the servlet, so Jetty answers it itself, as an
  * HTML page by default: {@link ProblemErrorHandler} answers it as {@code application/problem+json}.</li>
@@ -34,6 +49,18 @@ import org.springframework.http.MediaType;
 @Configuration(proxyBeanMethods = false)
 class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> {
 
+	// How long connections stay open with nothing to do once every connection allowed is open.
+	private static final long IDLE_AT_CONNECTION_LIMIT_MILLIS = 1000;
+
+	private final VsriovProperties.Http settings;
+
+	private final Arrivals arrivals;
+
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals) {
+		this.settings = properties.http();
+		this.arrivals = arrivals;
+	}
+
 	@Override
 	public void customize(ConfigurableJettyWebServerFactory factory) {
 		factory.addServerCustomizers((server) -> {
@@ -41,9 +68,23 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				for (var connectionFactory : connector.getConnectionFactories()) {
 					if (connectionFactory instanceof HttpConnectionFactory http) {
 						http.getHttpConfiguration().setHeaderCacheSize(0);
+						http.getHttpConfiguration().setIdleTimeout(this.settings.ioTimeout().toMillis());
 					}
 				}
+				if (connector instanceof ServerConnector network) {
+					network.setAcceptQueueSize(this.settings.acceptQueueSize());
+				}
+				connector.addEventListener(this.arrivals);
 			}
+			NetworkConnectionLimit limit = server.getBean(NetworkConnectionLimit.class);
+			if (limit != null) {
+				limit.setEndPointIdleTimeout(IDLE_AT_CONNECTION_LIMIT_MILLIS);
+			}
+			var busy = new BusyRequests(this.settings.maxBusyRequests(), this.settings.ioTimeout());
+			busy.setHandler(server.getHandler());
+			server.setHandler(new MinimumDataRateHandler(busy, this.settings.minRequestDataRate().toBytes(),
+					this.settings.minResponseDataRate().toBytes()));
+			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
 		});
 	}

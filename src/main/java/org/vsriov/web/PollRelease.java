@@ -1,5 +1,7 @@
 package org.vsriov.web;
 
+import java.time.Duration;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.vsriov.adapter.VirtualAdapter;
@@ -8,21 +10,33 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers every parked long poll (204) when the service stops. Graceful shutdown waits for open
- * requests, and a parked poll is one for up to its whole timeout, so this runs first: its phase is
- * above the web server's graceful-shutdown phase ({@code DEFAULT_PHASE - 1024}).
+ * Answers every parked long poll (204) when the service stops, and every poll that would park from
+ * then on (503 {@code service-stopping}). Graceful shutdown waits for open requests, and a parked poll
+ * is one for up to its whole timeout, so this runs first: its phase is above the web server's
+ * graceful-shutdown phase ({@code DEFAULT_PHASE - 1024}). It then lets the listen backlog drain
+ * ({@link Arrivals}), so that every connection the kernel accepted gets its answer instead of a
+ * reset when graceful shutdown closes the listening socket.
  */
 @Component
 class PollRelease implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(PollRelease.class);
 
+	// A backlog drains in microseconds per connection; clients refused while stopping are told to
+	// retry after a second.
+	private static final Duration QUIET = Duration.ofMillis(250);
+
+	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(3);
+
 	private final VirtualAdapter adapter;
+
+	private final Arrivals arrivals;
 
 	private volatile boolean running;
 
-	PollRelease(VirtualAdapter adapter) {
+	PollRelease(VirtualAdapter adapter, Arrivals arrivals) {
 		this.adapter = adapter;
+		this.arrivals = arrivals;
 	}
 
 	@Override
@@ -36,6 +50,17 @@ class PollRelease implements SmartLifecycle {
 		this.adapter.close();
 		this.running = false;
 		logger.info("Stopping: answered " + parked + " parked poll(s) with 204");
+		long start = System.nanoTime();
+		try {
+			if (!this.arrivals.awaitQuiet(QUIET, DRAIN_LIMIT)) {
+				logger.info("Stopping: connections still arriving after " + DRAIN_LIMIT.toSeconds() + " s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		logger.debug("Stopping: no new connection for " + QUIET.toMillis() + " ms after "
+				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
 	}
 
 	@Override

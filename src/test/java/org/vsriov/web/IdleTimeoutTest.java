@@ -8,11 +8,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Jetty's idle timeout is for a keep-alive connection between requests, not for a parked poll:
+ * Jetty's idle timeouts (between requests, and for I/O while one is handled) are not for a parked poll:
  * a poll that waits longer than it still gets its 204 when its own timeout ends.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "server.jetty.connection-idle-timeout=1s")
+		properties = { "server.jetty.connection-idle-timeout=1s", "vsriov.http.io-timeout=1s" })
 class IdleTimeoutTest {
 
 	@LocalServerPort

@@ -1,0 +1,52 @@
+package org.vsriov.web;
+
+import java.time.Duration;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Keeps threads for the PF side and health: requests that can hold a thread for long (a large answer
+ * to a client that reads slowly or not at all, such as the adapter's listing) are handled at most
+ * {@code max} at once; more wait without a thread, in arrival order, and get a 503 problem with
+ * {@code Retry-After} if they wait longer than the I/O timeout. PF commands (every PF request but a
+ * GET), long polls (which hold no thread while they wait, and are bounded on their own) and the
+ * actuator are never held back. Jetty's {@link QoSHandler}, with vsriov's idea of which is which.
+ */
+final class BusyRequests extends QoSHandler {
+
+	/**
+	 * @param max requests held at once, or 0 for half the server's threads
+	 * @param maxWait how long a request may wait for its turn
+	 */
+	BusyRequests(int max, Duration maxWait) {
+		setMaxRequestCount(max);
+		setMaxSuspend(maxWait);
+		exclude(BusyRequests::isNeverHeldBack);
+	}
+
+	static boolean isNeverHeldBack(Request request) {
+		String path = Request.getPathInContext(request);
+		boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+		return path.startsWith("/actuator/") || (!get && path.startsWith("/api/v1/pf"))
+				|| LongPolls.PATHS.matcher(path).matches();
+	}
+
+	@Override
+	protected void reject(Request request, Response response, Callback callback, int status) {
+		response.getHeaders().put(HttpHeader.RETRY_AFTER, ProblemHandler.RETRY_AFTER_SECONDS);
+		super.reject(request, response, callback, status);
+	}
+
+	@Override
+	protected void failSuspended(Request request, Response response, Callback callback, int status,
+			Throwable failure) {
+		response.getHeaders().put(HttpHeader.RETRY_AFTER, ProblemHandler.RETRY_AFTER_SECONDS);
+		super.failSuspended(request, response, callback, status, failure);
+	}
+
+}
