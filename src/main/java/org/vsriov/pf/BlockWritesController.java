@@ -19,7 +19,6 @@ import org.vsriov.web.LongPoll;
 import org.vsriov.web.LongPolls;
 
 import org.springframework.http.MediaType;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -61,12 +60,6 @@ class BlockWritesController {
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
 			+ "poll waited, or the cursor is from an earlier life or older than the retained log (stale-cursor)")
-	@ApiResponse(responseCode = "429", description = "The poll would wait while the most polls this service keeps "
-			+ "are parked (vsriov.poll.max-parked): poll again after `Retry-After`; the connection is closed",
-			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait before polling again"))
-	@ApiResponse(responseCode = "503", description = "The poll would wait while the service is stopping: poll again "
-			+ "once it is back; the connection is closed",
-			headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait before polling again"))
 	ResponseEntity<BlockWrites> poll(HttpServletRequest request, HttpServletResponse response, @PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for every retained write")
 			@RequestParam(required = false) String after,

@@ -26,12 +26,12 @@ final class BusyRequests extends QoSHandler {
 	BusyRequests(int max, Duration maxWait) {
 		setMaxRequestCount(max);
 		setMaxSuspend(maxWait);
-		exclude(BusyRequests::isNeverHeldBack);
+		exclude((request) -> isNeverHeldBack(request.getMethod(), Request.getPathInContext(request)));
 	}
 
-	static boolean isNeverHeldBack(Request request) {
-		String path = Request.getPathInContext(request);
-		boolean get = HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod());
+	/** Whether a request is one that is never held back: a PF command, a long poll, the actuator. */
+	static boolean isNeverHeldBack(String method, String path) {
+		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
 		return path.startsWith("/actuator/") || (!get && path.startsWith("/api/v1/pf"))
 				|| LongPolls.PATHS.matcher(path).matches();
 	}

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BinarySchema;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -23,6 +25,7 @@ import org.vsriov.adapter.VsriovProperties;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI document behind Swagger UI: what the service is, the PF and VF tags, and the
@@ -99,21 +102,50 @@ class OpenApiConfiguration {
 	/**
 	 * Gives every declared 4xx/5xx response the problem+json schema, so each operation lists its real
 	 * errors, with an example of that status: its first problem type, the response's description as
-	 * the detail, and the operation's path as the instance.
+	 * the detail, and the operation's path as the instance. The refusals of a busy or stopping server,
+	 * which no handler declares, are added first.
 	 */
 	@Bean
 	OpenApiCustomizer problemResponses() {
 		return (openApi) -> {
 			openApi.getComponents().addSchemas("Problem", problemSchema());
-			openApi.getPaths().forEach((path, item) -> item.readOperations().forEach((operation) -> {
+			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+				boolean poll = LongPolls.PATHS.matcher(path).matches();
+				addRefusals(operation.getResponses(), poll, BusyRequests.isNeverHeldBack(method.name(), path));
 				String instance = path.replace("{vfId}", "0").replace("{blockId}", "5");
 				operation.getResponses().forEach((code, response) -> {
 					if (code.startsWith("4") || code.startsWith("5")) {
-						addProblem(Integer.parseInt(code), response, instance);
+						int status = Integer.parseInt(code);
+						ProblemType kind = (poll && status == 503) ? ProblemType.SERVICE_STOPPING : ProblemType.firstOf(status);
+						addProblem(kind, status, response, instance);
 					}
 				});
 			}));
 		};
+	}
+
+	/**
+	 * A long poll that would wait is refused when the most polls are parked (429) or the service
+	 * stops (503); a request {@link BusyRequests} may hold back, when the server is busy (503). Each
+	 * says when to come back.
+	 */
+	private static void addRefusals(ApiResponses responses, boolean poll, boolean neverHeldBack) {
+		if (poll) {
+			responses.addApiResponse("429", retryLater("The poll would wait while the most polls this service "
+					+ "keeps are parked (vsriov.poll.max-parked): poll again after `Retry-After`; the connection is closed"));
+			responses.addApiResponse("503", retryLater("The poll would wait while the service is stopping: poll again "
+					+ "once it is back; the connection is closed"));
+		}
+		else if (!neverHeldBack) {
+			responses.addApiResponse("503", retryLater("The server is busy (vsriov.http.max-busy-requests): "
+					+ "try again after `Retry-After`"));
+		}
+	}
+
+	private static ApiResponse retryLater(String description) {
+		return new ApiResponse().description(description)
+			.addHeaderObject(HttpHeaders.RETRY_AFTER, new Header().description("Seconds to wait before trying again")
+				.schema(new StringSchema()));
 	}
 
 	/** Describes the id and length parameters with the ranges configured for this server. */
@@ -149,9 +181,8 @@ class OpenApiConfiguration {
 		return parameter;
 	}
 
-	private static void addProblem(int status, ApiResponse response, String instance) {
+	private static void addProblem(ProblemType kind, int status, ApiResponse response, String instance) {
 		var schema = new Schema<>().$ref("#/components/schemas/Problem");
-		ProblemType kind = ProblemType.firstOf(status);
 		var example = new LinkedHashMap<String, Object>();
 		example.put("type", kind.type().toString());
 		example.put("title", kind.title());

@@ -32,8 +32,6 @@ enum ProblemType {
 	NO_FREE_VF(HttpStatus.CONFLICT, "No free VF"),
 	VF_GONE(HttpStatus.GONE, "VF freed"),
 	VF_RESET(HttpStatus.GONE, "VF reset"),
-	TOO_MANY_POLLS(HttpStatus.TOO_MANY_REQUESTS, "Too many parked polls"),
-	SERVICE_STOPPING(HttpStatus.SERVICE_UNAVAILABLE, "Service stopping"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
@@ -43,6 +41,8 @@ enum ProblemType {
 	HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large"),
 	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported"),
 	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+	TOO_MANY_POLLS(HttpStatus.TOO_MANY_REQUESTS, "Too many parked polls"),
+	SERVICE_STOPPING(HttpStatus.SERVICE_UNAVAILABLE, "Service stopping"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	/** Where every type URI starts; the types identify kinds, nothing is served there. */
