@@ -73,12 +73,12 @@ public final class LongPoll<T, B> {
 
 	private final boolean takes;
 
-	// Guarded by this, like every field below. Four threads race for a parked poll: the adapter's
-	// completion, the request thread until its dispatch has returned, the container's listener, and
-	// the connection watch of a poll that takes. The answer is written by exactly one of them, and
-	// never while the request thread is still in Spring MVC or the filters (they read the response):
-	// until the dispatch returns, an answer waits for it (dispatched()), and the connection watch is
-	// not armed; once the listener or the watch has taken over, the answer is theirs to write.
+	// Guarded by this, like every field below. Three threads race for a parked poll: the adapter's
+	// completion, the request thread until its dispatch has returned, and the container's listener.
+	// The answer is written by exactly one of them, and never while the request thread is still in
+	// Spring MVC or the filters (they read the response): until the dispatch returns, an answer waits
+	// for it (dispatched()); once the listener has taken over, the answer is its to write. (The
+	// connection watch of a poll that takes only times the poll out, as the adapter's timer would.)
 	private State state = State.ASKING;
 
 	// An outcome that came while the adapter was being asked.
@@ -200,7 +200,7 @@ public final class LongPoll<T, B> {
 			this.dispatched = true;
 			if (this.state == State.PARKED && this.takes) {
 				// Under the lock: no answer can be written while the watch sets its header.
-				ConnectionWatch.watch(this.request, this.response, this.watch::timeOut);
+				ConnectionWatch.watch(this.request, this.response, this.watch::clientGone);
 			}
 			if (this.state != State.ANSWERING || this.takenOver) {
 				return;
@@ -248,7 +248,7 @@ public final class LongPoll<T, B> {
 	}
 
 	/**
-	 * The container's listener (or the connection watch) takes the poll over: it withdraws the poll (or
+	 * The container's listener takes the poll over: it withdraws the poll (or
 	 * times it out), writes an answer that has come, and does not return before the request is
 	 * complete, since the container answers 500 to a timed-out request that is not. An answer on its
 	 * way (taken from the adapter, not yet here) or being written by another thread is waited for,
@@ -303,12 +303,22 @@ public final class LongPoll<T, B> {
 		}
 
 		/**
-		 * Times the poll out, as the container's timeout and the connection watch do: if it still
-		 * waits, its 204 comes back through complete(), with the cursor the adapter reads under its
-		 * lock, as its own timer would give it.
+		 * Times the poll out, as the container's timeout does: if it still waits, its 204 comes back
+		 * through complete(), with the cursor the adapter reads under its lock, as its own timer would
+		 * give it.
 		 */
 		void timeOut() {
 			takeOver(this.waiter::expire, ResponseEntity.noContent().build());
+		}
+
+		/**
+		 * The connection watch saw the client go: the poll is timed out if it still waits, and its 204
+		 * is written as any answer is. Nothing is taken over or waited for: the watch also fires when
+		 * the connection closes after the answer, on the thread still writing it, which a wait for
+		 * that answer held for a second.
+		 */
+		void clientGone() {
+			this.waiter.expire();
 		}
 
 		@Override
