@@ -110,6 +110,8 @@ abstract class AttackProcess {
 			start();
 			return null;
 		});
+		// From once the attack is under way: opening its connections is a stall of its own.
+		var lag = new LoopLag(this.loop);
 		var watcher = new Thread(() -> {
 			try {
 				String line;
@@ -122,8 +124,10 @@ abstract class AttackProcess {
 			catch (IOException ex) {
 				// as an end of input
 			}
-			// The benchmark has gone: leave nothing behind.
-			Runtime.getRuntime().halt(0);
+			// The benchmark has gone: leave nothing behind (once told to stop, the report is on its way).
+			if (stopped.getCount() > 0) {
+				Runtime.getRuntime().halt(0);
+			}
 		}, "stdin");
 		watcher.setDaemon(true);
 		watcher.start();
@@ -139,6 +143,7 @@ abstract class AttackProcess {
 		// Its own CPU too: on two cores, what the attackers take is not the server's.
 		var counts = new HashMap<>(attack.counts());
 		counts.put("cpu ms", TimeUnit.NANOSECONDS.toMillis(cpuNanos() - cpuAtGo));
+		counts.put("loop lag max ms", lag.maxMillis());
 		var report = new AttackReport(counts, attack.closeMillis(), attack.connectMillis());
 		System.out.println(report.toJson());
 		System.out.flush();

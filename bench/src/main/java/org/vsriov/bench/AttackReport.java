@@ -13,8 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What one attacker process saw, as the JSON line it prints last on its stdout and the benchmark
- * reads back: named counts (summed over the processes of an attack) and, per connection the server
- * closed by itself, the milliseconds from that connection's opening to the close.
+ * reads back: named counts (summed over the processes of an attack, but the highest is kept of one
+ * named {@code "... max ms"}) and, per connection the server closed by itself, the milliseconds from
+ * that connection's opening to the close.
  *
  * @param counts named counts, such as {@code "status 204"} or {@code "closed by server"}
  * @param closeMillis for each connection the server closed, milliseconds from its opening
@@ -77,7 +78,7 @@ record AttackReport(Map<String, Long> counts, List<Long> closeMillis, List<Long>
 		var closes = new ArrayList<Long>();
 		var connects = new ArrayList<Long>();
 		for (AttackReport report : reports) {
-			report.counts.forEach((name, count) -> counts.merge(name, count, Long::sum));
+			report.counts.forEach((name, count) -> counts.merge(name, count, name.endsWith(" max ms") ? Math::max : Long::sum));
 			closes.addAll(report.closeMillis);
 			connects.addAll(report.connectMillis);
 		}

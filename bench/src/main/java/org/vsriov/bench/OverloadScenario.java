@@ -121,14 +121,14 @@ final class OverloadScenario {
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(size.vfs));
 			var kernel = KernelCounters.read();
-			var cpu = new Cpu(server);
+			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
 			Harness.pause(size.stalledFor);
 			attackers.stop();
-			long stop = cpu.mark();
+			long stop = load.mark();
 			AttackReport attack = attackers.reports(REPORTS_WITHIN);
 			OptionalLong recovery = recover(server, loop, probe, stop);
-			long recovered = cpu.mark();
+			long recovered = load.mark();
 			var samples = finish(loop, probe);
 			dump("stalled", samples, go, stop);
 			probeFigures(scenario, samples, go, stop);
@@ -137,7 +137,7 @@ final class OverloadScenario {
 			scenario.add("attack requests queued (none of the answers read)", attack.count("requests queued"), "");
 			closes(scenario, attack);
 			recoveryFigure(scenario, recovery);
-			cpu.figures(scenario, attack, go, stop, recovered);
+			load.figures(scenario, attack, go, stop, recovered);
 			overflows(scenario, kernel);
 			mustHaveLived(server, "the stalled readers");
 		}
@@ -157,14 +157,14 @@ final class OverloadScenario {
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(size.vfs));
 			var kernel = KernelCounters.read();
-			var cpu = new Cpu(server);
+			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
 			Harness.pause(size.slowlorisFor);
 			attackers.stop();
-			long stop = cpu.mark();
+			long stop = load.mark();
 			AttackReport attack = attackers.reports(REPORTS_WITHIN);
 			OptionalLong recovery = recover(server, loop, probe, stop);
-			long recovered = cpu.mark();
+			long recovered = load.mark();
 			var samples = finish(loop, probe);
 			dump("slowloris", samples, go, stop);
 			probeFigures(scenario, samples, go, stop);
@@ -177,7 +177,7 @@ final class OverloadScenario {
 				}
 			});
 			recoveryFigure(scenario, recovery);
-			cpu.figures(scenario, attack, go, stop, recovered);
+			load.figures(scenario, attack, go, stop, recovered);
 			overflows(scenario, kernel);
 			mustHaveLived(server, "slowloris");
 		}
@@ -209,7 +209,7 @@ final class OverloadScenario {
 				attackers.awaitReady(READY_WITHIN);
 				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs));
 				var kernel = KernelCounters.read();
-				var cpu = new Cpu(server);
+				var load = new Load(server, loop);
 				loop.run(() -> ledger.measureFrom(System.nanoTime()));
 				long go = go(loop, probe, attackers);
 				// A poll's fate is known at most a connect and a poll after the start.
@@ -218,10 +218,10 @@ final class OverloadScenario {
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
 				}
 				attackers.stop();
-				long stop = cpu.mark();
+				long stop = load.mark();
 				AttackReport attack = attackers.reports(REPORTS_WITHIN);
 				OptionalLong recovery = recover(server, loop, probe, stop);
-				long recovered = cpu.mark();
+				long recovered = load.mark();
 				var samples = finish(loop, probe);
 				dump("flood", samples, go, stop);
 				// What the probe sent them must now arrive: the agents give up a poll after its timeout
@@ -248,7 +248,7 @@ final class OverloadScenario {
 				scenario.add("cursor agents: 429/503 answers (retried)", busy, "");
 				scenario.atMost("cursor agents: polls unanswered", agentsUnanswered, "", 0);
 				recoveryFigure(scenario, recovery);
-				cpu.figures(scenario, attack, go, stop, recovered);
+				load.figures(scenario, attack, go, stop, recovered);
 				overflows(scenario, kernel);
 				mustHaveLived(server, "the poll flood");
 			}
@@ -272,11 +272,11 @@ final class OverloadScenario {
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(size.vfs));
 			var kernel = KernelCounters.read();
-			var cpu = new Cpu(server);
+			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
 			Harness.pause(size.sigtermAfter);
 			loop.run(probe::stop);
-			long signalled = cpu.mark();
+			long signalled = load.mark();
 			long exitMillis = server.terminate();
 			// Once the server has gone, every poll left is refused or reset at once.
 			AttackReport attack = attackers.reports(REPORTS_WITHIN);
@@ -287,7 +287,7 @@ final class OverloadScenario {
 			scenario.add("poll connect p50", AttackReport.percentile(attack.connectMillis(), 50), "ms");
 			scenario.add("poll connect max", AttackReport.percentile(attack.connectMillis(), 100), "ms");
 			scenario.add("SIGTERM to the server's exit", exitMillis, "ms");
-			cpu.figures(scenario, attack, go, signalled, signalled);
+			load.figures(scenario, attack, go, signalled, signalled);
 			overflows(scenario, kernel);
 		}
 	}
@@ -451,23 +451,33 @@ final class OverloadScenario {
 	}
 
 	/**
-	 * The CPU the server used during the attack and after it until it recovered, and the attack processes'
-	 * own: with two cores, what one takes the others lack.
+	 * The load around an attack: the CPU the server used during it and after it until it recovered, the
+	 * attack processes' own (with two cores, what one takes the others lack), and how late the probe's
+	 * and the attackers' event loops ran.
 	 */
-	private static final class Cpu {
+	private static final class Load {
 
 		private final ServerProcess server;
 
 		private final List<Long> marks = new ArrayList<>();
 
-		Cpu(ServerProcess server) {
+		private final LoopLag probeLag;
+
+		private long probeLagMillis = -1;
+
+		Load(ServerProcess server, Loop loop) {
 			this.server = server;
+			this.probeLag = new LoopLag(loop.executor());
 			mark();
 		}
 
-		/** Notes the server's CPU time now. */
+		/** Notes the server's CPU time now (and at the first mark after go, the probe's worst lag). */
 		long mark() {
 			this.marks.add(this.server.alive() ? this.server.cpuNanos() : -1);
+			if (this.marks.size() == 2) {
+				this.probeLagMillis = this.probeLag.maxMillis();
+				this.probeLag.stop();
+			}
 			return System.nanoTime();
 		}
 
@@ -483,6 +493,9 @@ final class OverloadScenario {
 			}
 			scenario.add("attack processes' CPU, over the attack",
 					percent(TimeUnit.MILLISECONDS.toNanos(attack.count("cpu ms")), stop - go), "% core");
+			// The measuring side kept up if these are small: a slow answer was then the server's.
+			scenario.add("probe's own event loop, worst lag", this.probeLagMillis, "ms");
+			scenario.add("attack processes' event loops, worst lag", attack.count("loop lag max ms"), "ms");
 		}
 
 		private static double percent(long cpuNanos, long wallNanos) {

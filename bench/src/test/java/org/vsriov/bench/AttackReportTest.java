@@ -26,12 +26,15 @@ class AttackReportTest {
 
 	@Test
 	void reportsOfAnAttacksProcessesShouldAddUp() {
-		var first = new AttackReport(Map.of("status 204", 10L, "status 429", 2L), List.of(5L), List.of(1L, 2L));
-		var second = new AttackReport(Map.of("status 204", 3L, "closed without an answer", 1L), List.of(7L), List.of());
+		var first = new AttackReport(Map.of("status 204", 10L, "status 429", 2L, "loop lag max ms", 40L), List.of(5L),
+				List.of(1L, 2L));
+		var second = new AttackReport(Map.of("status 204", 3L, "closed without an answer", 1L, "loop lag max ms", 7L),
+				List.of(7L), List.of());
 		var merged = AttackReport.merge(List.of(first, second));
 		assertThat(merged.count("status 204")).isEqualTo(13);
 		assertThat(merged.count("status 503")).isZero();
 		assertThat(merged.sum("status ")).isEqualTo(15);
+		assertThat(merged.count("loop lag max ms")).isEqualTo(40);
 		assertThat(merged.closeMillis()).containsExactly(5L, 7L);
 		assertThat(merged.connectMillis()).containsExactly(1L, 2L);
 	}
