@@ -232,6 +232,7 @@ abstract class AttackProcess {
 		thread.start();
 	}
 
+	/** Milliseconds from {@code nanos} ({@link System#nanoTime()}) to now. */
 	static long millisSince(long nanos) {
 		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
 	}

@@ -34,13 +34,6 @@ final class LoopLag {
 		return TimeUnit.NANOSECONDS.toMillis(this.maxNanos);
 	}
 
-	/** The worst lateness so far, and it starts again. */
-	long takeMaxMillis() {
-		long max = maxMillis();
-		this.maxNanos = 0;
-		return max;
-	}
-
 	void stop() {
 		this.ticker.cancel(false);
 	}
