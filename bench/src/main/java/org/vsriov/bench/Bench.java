@@ -28,7 +28,7 @@ public final class Bench {
 		}
 		watchdog(options.smoke() ? Duration.ofMinutes(3) : Duration.ofMinutes(15));
 		// A benchmark stopped from outside (Ctrl-C, a CI timeout) takes its servers with it.
-		Runtime.getRuntime().addShutdownHook(new Thread(ServerProcess::killAll));
+		Runtime.getRuntime().addShutdownHook(new Thread(Bench::killAll));
 		var run = new LinkedHashMap<String, Object>();
 		run.put("date", Instant.now().toString());
 		run.put("mode", options.smoke() ? "smoke (correctness only, no targets)" : "full");
@@ -51,18 +51,27 @@ public final class Bench {
 			if (options.runs("start")) {
 				new StartScenario(harness).run();
 			}
+			if (options.runs("overload")) {
+				new OverloadScenario(harness).run();
+			}
 		}
 		catch (RuntimeException ex) {
 			report.error("the benchmark failed: " + ex);
 			ex.printStackTrace();
 		}
 		finally {
-			ServerProcess.killAll();
+			killAll();
 		}
 		report.print();
 		report.write(options.output());
 		System.out.println("results: " + options.output());
 		System.exit(!report.correct() ? 1 : report.targetsMet() || options.smoke() ? 0 : 2);
+	}
+
+	/** Stops every server and attacker process still running. */
+	private static void killAll() {
+		ServerProcess.killAll();
+		Attackers.killAll();
 	}
 
 	/** A run that hangs is a failure: after the limit, kill the servers and exit 3. */
@@ -75,7 +84,7 @@ public final class Bench {
 				return;
 			}
 			System.err.println("bench: still running after " + limit.toMinutes() + " min; stopping");
-			ServerProcess.killAll();
+			killAll();
 			Runtime.getRuntime().halt(3);
 		}, "watchdog");
 		thread.setDaemon(true);

@@ -29,12 +29,23 @@ final class HttpConnection {
 
 	private Channel channel;
 
+	private ChannelFuture connecting;
+
 	private Consumer<Response> onResponse;
 
 	private Consumer<String> onFailure;
 
+	// Whether a connection error (a reset, say) only fails the request in flight, as a closed
+	// connection does, instead of failing the run: for agents of an overloaded server.
+	private final boolean resetsExpected;
+
 	HttpConnection(Loop loop) {
+		this(loop, false);
+	}
+
+	HttpConnection(Loop loop, boolean resetsExpected) {
 		this.loop = loop;
+		this.resetsExpected = resetsExpected;
 	}
 
 	static FullHttpRequest get(String uri) {
@@ -75,7 +86,9 @@ final class HttpConnection {
 			return;
 		}
 		ChannelFuture connecting = this.loop.bootstrap().connect();
+		this.connecting = connecting;
 		connecting.addListener((ChannelFuture done) -> {
+			this.connecting = null;
 			if (!done.isSuccess()) {
 				request.release();
 				fail("connect: " + done.cause());
@@ -91,6 +104,14 @@ final class HttpConnection {
 		if (this.channel != null) {
 			this.channel.close();
 		}
+	}
+
+	/** Closes the connection, or gives up connecting: the request in flight, if any, fails. */
+	void abort() {
+		if (this.connecting != null) {
+			this.connecting.channel().close();
+		}
+		close();
 	}
 
 	private void write(FullHttpRequest request) {
@@ -115,7 +136,8 @@ final class HttpConnection {
 		@Override
 		protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
 			var answer = new Response(response.status().code(), response.headers().get("Vsriov-Cursor"),
-					response.content().toString(StandardCharsets.UTF_8), System.nanoTime());
+					response.content().toString(StandardCharsets.UTF_8), System.nanoTime(),
+					response.headers().get(HttpHeaderNames.RETRY_AFTER));
 			if (!HttpUtil.isKeepAlive(response)) {
 				// The server closes this connection after this answer: the next request opens another.
 				HttpConnection.this.channel = null;
@@ -143,7 +165,9 @@ final class HttpConnection {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-			HttpConnection.this.loop.failed("connection", cause);
+			if (!HttpConnection.this.resetsExpected) {
+				HttpConnection.this.loop.failed("connection", cause);
+			}
 			ctx.close();
 		}
 

@@ -44,6 +44,9 @@ final class Ledger {
 
 	private long outstanding;
 
+	// Outstanding invalidations whose request went unanswered: they may or may not have been applied.
+	private long uncertain;
+
 	Ledger(int vfs) {
 		this.inFlightBits = new long[vfs];
 		for (int vf = 0; vf < vfs; vf++) {
@@ -79,6 +82,25 @@ final class Ledger {
 	void refused(Pending invalidation, String why) {
 		error("invalidation of VF " + invalidation.vf + " failed: " + why);
 		forget(invalidation);
+	}
+
+	/**
+	 * The invalidation was answered with another status than 202: it changed nothing (API.md), so
+	 * nothing is expected of it and no error is recorded (an overloaded server may refuse work).
+	 */
+	void declined(Pending invalidation) {
+		forget(invalidation);
+	}
+
+	/**
+	 * The invalidation's request got no answer: the server may or may not have applied it. Its bits
+	 * stay reserved, may still arrive, and are not loss if they never do.
+	 */
+	void unanswered(Pending invalidation) {
+		if (!invalidation.uncertain) {
+			invalidation.uncertain = true;
+			this.uncertain++;
+		}
 	}
 
 	/** A 200 on the VF's poll that was sent at {@code pollSentNanos}. */
@@ -130,6 +152,9 @@ final class Ledger {
 		this.pending.get(invalidation.vf).remove(invalidation);
 		this.inFlightBits[invalidation.vf] &= ~invalidation.mask;
 		this.outstanding--;
+		if (invalidation.uncertain) {
+			this.uncertain--;
+		}
 	}
 
 	void error(String message) {
@@ -153,6 +178,11 @@ final class Ledger {
 		return this.outstanding;
 	}
 
+	/** Outstanding invalidations that must arrive: those not {@link #unanswered}. */
+	long expected() {
+		return this.outstanding - this.uncertain;
+	}
+
 	/**
 	 * The errors since the last call, then what is still undelivered as loss (forgotten once
 	 * reported, so that each is reported once).
@@ -164,10 +194,10 @@ final class Ledger {
 		}
 		this.errors.clear();
 		this.errorCount = 0;
-		long lost = this.outstanding;
+		long lost = this.outstanding - this.uncertain;
 		for (var waiting : this.pending) {
 			for (Pending invalidation : List.copyOf(waiting)) {
-				if (lines.size() < KEPT_ERRORS * 2) {
+				if (!invalidation.uncertain && lines.size() < KEPT_ERRORS * 2) {
 					lines.add("LOST: VF " + invalidation.vf + " never received " + hex(invalidation.mask)
 							+ (invalidation.acceptedNanos == Long.MAX_VALUE ? " (no 202 yet)" : ""));
 				}
@@ -211,6 +241,8 @@ final class Ledger {
 		final long intendedNanos;
 
 		long acceptedNanos = Long.MAX_VALUE;
+
+		boolean uncertain;
 
 		Pending(int vf, long mask, long intendedNanos) {
 			this.vf = vf;

@@ -18,19 +18,24 @@ import java.util.Set;
  * @param serverJvmArgs the server's JVM options
  * @param output where the JSON goes (the server logs go beside it)
  * @param scenarios which scenarios run
+ * @param attacks which attacks the overload scenario makes
  */
 record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, String java, List<String> serverJvmArgs, Path output,
-		Set<String> scenarios) {
+		Set<String> scenarios, Set<String> attacks) {
 
-	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start");
+	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start", "overload");
+
+	static final List<String> ATTACKS = List.of("stalled", "slowloris", "flood", "sigterm");
 
 	// What the server runs with: see docs/performance.md for why.
 	static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -Xmx280m -XX:+ExitOnOutOfMemoryError -Dserver.jetty.threads.max=64";
 
 	static final String USAGE = """
-			usage: bench/run [--smoke] [--only latency,throughput,capacity,start] [--jvm-args "..."] [--out FILE]
+			usage: bench/run [--smoke] [--only latency,throughput,capacity,start,overload] [--attacks stalled,slowloris,flood,sigterm]
+			                 [--jvm-args "..."] [--out FILE]
 			  --smoke     small counts, a few seconds, correctness only (what CI runs)
 			  --only      run only these scenarios (default: all)
+			  --attacks   the overload scenario makes only these attacks (default: all)
 			  --jvm-args  the server's JVM options (default: %s)
 			  --out       the JSON results (default: target/bench/results.json)
 			""".formatted(DEFAULT_JVM_ARGS);
@@ -43,6 +48,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 		String jvmArgs = DEFAULT_JVM_ARGS;
 		Path output = Path.of("target", "bench", "results.json");
 		Set<String> scenarios = Set.copyOf(ALL);
+		Set<String> attacks = Set.copyOf(ATTACKS);
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> smoke = true;
@@ -52,6 +58,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 				case "--jvm-args" -> jvmArgs = value(args, ++i);
 				case "--out" -> output = Path.of(value(args, ++i));
 				case "--only" -> scenarios = Set.of(value(args, ++i).split(","));
+				case "--attacks" -> attacks = Set.of(value(args, ++i).split(","));
 				default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
@@ -61,9 +68,12 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 		if (!ALL.containsAll(scenarios)) {
 			throw new IllegalArgumentException("--only takes " + String.join(",", ALL) + "\n" + USAGE);
 		}
+		if (!ATTACKS.containsAll(attacks)) {
+			throw new IllegalArgumentException("--attacks takes " + String.join(",", ATTACKS) + "\n" + USAGE);
+		}
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> jvm = jvmArgs.isBlank() ? List.of() : Arrays.asList(jvmArgs.trim().split("\\s+"));
-		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios);
+		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios, attacks);
 	}
 
 	private static String value(String[] args, int i) {
@@ -76,7 +86,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 	/** The same run, but launching the executable jar as built, without CDS. */
 	Options asBuilt() {
 		return new Options(this.smoke, this.fatJar, null, this.fatJar, this.java, this.serverJvmArgs, this.output,
-				this.scenarios);
+				this.scenarios, this.attacks);
 	}
 
 	boolean runs(String scenario) {

@@ -242,6 +242,29 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * SIGTERM ({@link Process#destroy()} on Linux), as an orchestrator stops a pod, and the wait for the
+	 * process to exit.
+	 * @return milliseconds from the signal to the exit, or -1 if it had not exited within 60 s (it is
+	 *     then killed)
+	 */
+	long terminate() {
+		long signalled = System.nanoTime();
+		this.process.destroy();
+		try {
+			if (this.process.waitFor(60, TimeUnit.SECONDS)) {
+				return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+			}
+			this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
+			return -1;
+		}
+	}
+
 	/** SIGTERM (graceful shutdown answers the parked polls), then a kill if it takes too long. */
 	@Override
 	public void close() {

@@ -73,4 +73,36 @@ class LedgerTest {
 		this.ledger.invalidated(1, 0x3, 2_000);
 	}
 
+	@Test
+	void invalidationAnsweredWithAnotherStatusShouldBeExpectedNeverAndFreeItsBits() {
+		var refused = this.ledger.invalidated(0, 0x1, 1_000);
+		this.ledger.declined(refused);
+		assertThat(this.ledger.outstanding()).isZero();
+		assertThat(this.ledger.freeBits(0) & 0x1).isEqualTo(0x1);
+		assertThat(this.ledger.takeErrors()).isEmpty();
+	}
+
+	@Test
+	void unansweredInvalidationMayArriveOrNotButIsNoLoss() {
+		var arrives = this.ledger.invalidated(0, 0x1, 1_000);
+		var never = this.ledger.invalidated(0, 0x2, 1_000);
+		this.ledger.unanswered(arrives);
+		this.ledger.unanswered(never);
+		assertThat(this.ledger.expected()).isZero();
+		assertThat(this.ledger.freeBits(0) & 0x3).isZero();
+		this.ledger.delivered(0, 0x1, 500, 2_000);
+		assertThat(this.ledger.outstanding()).isEqualTo(1);
+		assertThat(this.ledger.takeErrors()).isEmpty();
+	}
+
+	@Test
+	void lossAmongUnansweredOnesShouldStillBeReported() {
+		this.ledger.unanswered(this.ledger.invalidated(0, 0x1, 1_000));
+		this.ledger.invalidated(1, 0x1, 1_000).accepted(2_000);
+		assertThat(this.ledger.expected()).isEqualTo(1);
+		assertThat(this.ledger.takeErrors()).anySatisfy((line) -> assertThat(line).startsWith("LOST: VF 1"))
+			.noneSatisfy((line) -> assertThat(line).startsWith("LOST: VF 0"))
+			.contains("LOST: 1 invalidation(s) in all");
+	}
+
 }
