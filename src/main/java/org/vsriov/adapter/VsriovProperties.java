@@ -104,6 +104,9 @@ public record VsriovProperties(
 	 *     handled at once; more wait, and get 503 if they wait longer than {@code ioTimeout}. 0 (the
 	 *     default) means half of {@code server.jetty.threads.max}, which keeps the other half for the
 	 *     PF side and health
+	 * @param maxAdapterReads {@code GET /api/v1/pf} requests handled at once, whose answers list every
+	 *     VF; more wait, as above. 0 (the default) means half the CPUs, at least 1, which keeps CPU for
+	 *     the PF side and health
 	 */
 	public record Http(
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration requestHeadTimeout,
@@ -111,11 +114,12 @@ public record VsriovProperties(
 			@DefaultValue("1KB") DataSize minRequestDataRate,
 			@DefaultValue("1KB") DataSize minResponseDataRate,
 			@DefaultValue("4096") @Min(1) @Max(65535) int acceptQueueSize,
-			@DefaultValue("0") @Min(0) @Max(100_000) int maxBusyRequests) {
+			@DefaultValue("0") @Min(0) @Max(100_000) int maxBusyRequests,
+			@DefaultValue("0") @Min(0) @Max(100_000) int maxAdapterReads) {
 
 		public static Http defaults() {
 			return new Http(Duration.ofSeconds(10), Duration.ofSeconds(10), DataSize.ofKilobytes(1),
-					DataSize.ofKilobytes(1), 4096, 0);
+					DataSize.ofKilobytes(1), 4096, 0, 0);
 		}
 
 		@AssertTrue(message = "vsriov.http.request-head-timeout and vsriov.http.io-timeout must be at least 100ms")

@@ -26,16 +26,20 @@ class AdapterConfiguration {
 
 	private static final Log logger = LogFactory.getLog(AdapterConfiguration.class);
 
+	private static final long PARKED_POLL_HEAP = 10 * 1024;
+
 	// Closed by PollRelease before the web server stops, not by the bean's destruction.
 	@Bean(destroyMethod = "")
 	VirtualAdapter virtualAdapter(VsriovProperties properties, Environment environment) {
 		int maxConnections = environment.getProperty("server.jetty.max-connections", Integer.class, -1);
 		long files = fileLimit();
 		long room = room(files, maxConnections);
+		long heap = Runtime.getRuntime().maxMemory();
 		int maxParked = properties.poll().maxParked();
 		String source = "file limit " + files + ", server.jetty.max-connections " + maxConnections;
 		if (maxParked == 0) {
-			maxParked = maxParked(room);
+			maxParked = maxParked(room, heap);
+			source += ", a heap of " + (heap >> 20) + " MB";
 			logger.info("Long polls: at most " + maxParked + " parked at once (derived from the " + source
 					+ "; set vsriov.poll.max-parked to change it)");
 		}
@@ -54,10 +58,15 @@ class AdapterConfiguration {
 
 	/**
 	 * The default bound on parked polls: the room for connections less an eighth (at least 64), kept
-	 * for the PF side, health, clients being refused, and the files the process itself holds.
+	 * for the PF side, health, clients being refused, and the files the process itself holds; and no
+	 * more than a third of the heap holds, at 10 KB a parked poll (9.6 KB measured,
+	 * docs/performance.md). With more, a flood of polls filled the old generation: full collections
+	 * of 0.3 to 0.5 s, one after the other, stalled every answer (docs/decisions/0007-overload.md).
 	 */
-	static int maxParked(long room) {
-		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, room - Math.max(room / 8, 64)));
+	static int maxParked(long room, long heap) {
+		long byConnections = room - Math.max(room / 8, 64);
+		long byHeap = heap / 3 / PARKED_POLL_HEAP;
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, Math.min(byConnections, byHeap)));
 	}
 
 	/** The process's limit on open files, or 16384 where the JVM cannot tell. */

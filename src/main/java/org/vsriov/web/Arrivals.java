@@ -8,9 +8,10 @@ import org.eclipse.jetty.io.Connection;
 import org.springframework.stereotype.Component;
 
 /**
- * When the server last accepted a connection. At a stop, connections the kernel has queued but the
- * server not yet accepted would be reset when the listening socket closes, so the stop first waits
- * for the queue to drain: for a moment with no new connection.
+ * When the server last accepted or closed a connection. At a stop, connections the kernel has queued
+ * but the server not yet accepted would be reset when the listening socket closes, and connections
+ * accepted whose request has not come yet would be closed: so the stop first waits for a moment with
+ * neither. (A poll refused while stopping closes its connection, so a late one counts.)
  */
 @Component
 class Arrivals implements Connection.Listener {
@@ -24,10 +25,11 @@ class Arrivals implements Connection.Listener {
 
 	@Override
 	public void onClosed(Connection connection) {
+		this.last = System.nanoTime();
 	}
 
 	/**
-	 * Waits until no connection has been accepted for {@code quiet}, for at most {@code limit}.
+	 * Waits until no connection has been accepted or closed for {@code quiet}, for at most {@code limit}.
 	 * @return whether it went quiet within the limit
 	 */
 	boolean awaitQuiet(Duration quiet, Duration limit) throws InterruptedException {

@@ -10,23 +10,41 @@ import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Keeps threads for the PF side and health: requests that can hold a thread for long (a large answer
- * to a client that reads slowly or not at all, such as the adapter's listing) are handled at most
+ * Keeps threads and CPU for the PF side and health: requests that can hold a thread for long (a
+ * large answer to a client that reads slowly or not at all) or take much CPU are handled at most
  * {@code max} at once; more wait without a thread, in arrival order, and get a 503 problem with
- * {@code Retry-After} if they wait longer than the I/O timeout. PF commands (every PF request but a
- * GET), long polls (which hold no thread while they wait, and are bounded on their own) and the
- * actuator are never held back. Jetty's {@link QoSHandler}, with vsriov's idea of which is which.
+ * {@code Retry-After} if they wait longer than the I/O timeout (or 1024 wait already). Jetty's
+ * {@link QoSHandler}, with vsriov's idea of which requests are which: see {@link #any} and
+ * {@link #adapterReads}.
  */
 final class BusyRequests extends QoSHandler {
 
-	/**
-	 * @param max requests held at once, or 0 for half the server's threads
-	 * @param maxWait how long a request may wait for its turn
-	 */
-	BusyRequests(int max, Duration maxWait) {
+	private BusyRequests(int max, Duration maxWait) {
 		setMaxRequestCount(max);
 		setMaxSuspend(maxWait);
-		exclude((request) -> isNeverHeldBack(request.getMethod(), Request.getPathInContext(request)));
+	}
+
+	/**
+	 * Every request but PF commands (every PF request but a GET), long polls (which hold no thread
+	 * while they wait, and are bounded on their own) and the actuator, which are never held back.
+	 * @param max requests handled at once, or 0 for half the server's threads
+	 */
+	static BusyRequests any(int max, Duration maxWait) {
+		var busy = new BusyRequests(max, maxWait);
+		busy.exclude((request) -> isNeverHeldBack(request.getMethod(), Request.getPathInContext(request)));
+		return busy;
+	}
+
+	/**
+	 * {@code GET /api/v1/pf}, whose answer lists every VF (708 KB with 4,000): 400 clients asking for
+	 * it without reading the answers kept both cores busy building them, and the PF's own requests
+	 * waited 200 to 500 ms (docs/decisions/0007-overload.md).
+	 * @param max requests handled at once
+	 */
+	static BusyRequests adapterReads(int max, Duration maxWait) {
+		var busy = new BusyRequests(max, maxWait);
+		busy.include((request) -> "/api/v1/pf".equals(Request.getPathInContext(request)));
+		return busy;
 	}
 
 	/** Whether a request is one that is never held back: a PF command, a long poll, the actuator. */

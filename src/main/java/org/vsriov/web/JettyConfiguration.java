@@ -7,7 +7,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
@@ -37,8 +36,9 @@ import org.springframework.http.MediaType;
  * request; a parked poll does no I/O and is not cut); bodies and answers must move at the minimum
  * data rates (Jetty's {@link MinimumDataRateHandler}).</li>
  * <li>Threads are kept for the PF side and health ({@link BusyRequests}); connections for them are
- * kept by the bound on parked polls ({@code vsriov.poll.max-parked}) and, at
- * {@code server.jetty.max-connections}, by closing connections idle for a second.</li>
+ * kept by the bound on parked polls ({@code vsriov.poll.max-parked}). (Jetty can also close idle
+ * connections at {@code server.jetty.max-connections}: that closed the connections of polls whose
+ * request came a second late in a flood, which then had no answer.)</li>
  * <li>The listen backlog holds a burst of connections ({@code vsriov.http.accept-queue-size}), and
  * {@link Arrivals} lets it drain before a stop closes it.</li>
  * <li>A request Jetty cannot parse (a malformed request line or header, a URI or headers over its
@@ -48,9 +48,6 @@ import org.springframework.http.MediaType;
  */
 @Configuration(proxyBeanMethods = false)
 class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> {
-
-	// How long connections stay open with nothing to do once every connection allowed is open.
-	private static final long IDLE_AT_CONNECTION_LIMIT_MILLIS = 1000;
 
 	private final VsriovProperties.Http settings;
 
@@ -76,17 +73,20 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				}
 				connector.addEventListener(this.arrivals);
 			}
-			NetworkConnectionLimit limit = server.getBean(NetworkConnectionLimit.class);
-			if (limit != null) {
-				limit.setEndPointIdleTimeout(IDLE_AT_CONNECTION_LIMIT_MILLIS);
-			}
-			var busy = new BusyRequests(this.settings.maxBusyRequests(), this.settings.ioTimeout());
-			busy.setHandler(server.getHandler());
+			var adapterReads = BusyRequests.adapterReads(maxAdapterReads(), this.settings.ioTimeout());
+			adapterReads.setHandler(server.getHandler());
+			var busy = BusyRequests.any(this.settings.maxBusyRequests(), this.settings.ioTimeout());
+			busy.setHandler(adapterReads);
 			server.setHandler(new MinimumDataRateHandler(busy, this.settings.minRequestDataRate().toBytes(),
 					this.settings.minResponseDataRate().toBytes()));
 			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
 		});
+	}
+
+	private int maxAdapterReads() {
+		int max = this.settings.maxAdapterReads();
+		return (max > 0) ? max : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 	}
 
 	/** Jetty's answers to requests that never reach the servlet, as problems of their HTTP status. */

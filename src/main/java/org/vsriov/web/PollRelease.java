@@ -23,10 +23,10 @@ class PollRelease implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(PollRelease.class);
 
 	// A backlog drains in microseconds per connection; clients refused while stopping are told to
-	// retry after a second.
-	private static final Duration QUIET = Duration.ofMillis(250);
+	// retry after a second. Within Docker's 10 s between SIGTERM and SIGKILL.
+	private static final Duration QUIET = Duration.ofMillis(1200);
 
-	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(3);
+	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
 
 	private final VirtualAdapter adapter;
 
@@ -59,7 +59,7 @@ class PollRelease implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		logger.debug("Stopping: no new connection for " + QUIET.toMillis() + " ms after "
+		logger.debug("Stopping: no connection opened or closed for " + QUIET.toMillis() + " ms after "
 				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
 	}
 

@@ -12,13 +12,16 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class ParkedPollRoomTest {
 
 	@Test
-	void defaultShouldLeaveAnEighthOfTheConnectionsAtLeast64() {
+	void defaultShouldLeaveAnEighthOfTheConnectionsAtLeast64AndTwoThirdsOfTheHeap() {
 		assertThat(AdapterConfiguration.room(20_000, 16_384)).isEqualTo(16_384);
 		assertThat(AdapterConfiguration.room(1024, 16_384)).isEqualTo(1024);
 		assertThat(AdapterConfiguration.room(1_048_576, -1)).isEqualTo(1_048_576);
-		assertThat(AdapterConfiguration.maxParked(16_384)).isEqualTo(14_336);
-		assertThat(AdapterConfiguration.maxParked(256)).isEqualTo(192);
-		assertThat(AdapterConfiguration.maxParked(10)).isEqualTo(1);
+		long gib = 1L << 30;
+		assertThat(AdapterConfiguration.maxParked(16_384, 6 * gib)).isEqualTo(14_336);
+		assertThat(AdapterConfiguration.maxParked(256, 6 * gib)).isEqualTo(192);
+		assertThat(AdapterConfiguration.maxParked(10, 6 * gib)).isEqualTo(1);
+		// -Xmx280m, as the benchmark runs it: a third of it at 10 KB a poll.
+		assertThat(AdapterConfiguration.maxParked(16_384, 280L << 20)).isEqualTo(9_557);
 	}
 
 	@Test
