@@ -19,9 +19,11 @@ import java.util.Set;
  * @param output where the JSON goes (the server logs go beside it)
  * @param scenarios which scenarios run
  * @param attacks which attacks the overload scenario makes
+ * @param managementPort whether the overload scenario's servers run the actuator on a port of their own
+ *     ({@code management.server.port}), where the probe's health requests then go
  */
 record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, String java, List<String> serverJvmArgs, Path output,
-		Set<String> scenarios, Set<String> attacks) {
+		Set<String> scenarios, Set<String> attacks, boolean managementPort) {
 
 	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start", "overload");
 
@@ -32,12 +34,14 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 
 	static final String USAGE = """
 			usage: bench/run [--smoke] [--only latency,throughput,capacity,start,overload] [--attacks stalled,slowloris,flood,sigterm]
-			                 [--jvm-args "..."] [--out FILE]
-			  --smoke     small counts, a few seconds, correctness only (what CI runs)
-			  --only      run only these scenarios (default: all)
-			  --attacks   the overload scenario makes only these attacks (default: all)
-			  --jvm-args  the server's JVM options (default: %s)
-			  --out       the JSON results (default: target/bench/results.json)
+			                 [--management-port] [--jvm-args "..."] [--out FILE]
+			  --smoke            small counts, a few seconds, correctness only (what CI runs)
+			  --only             run only these scenarios (default: all)
+			  --attacks          the overload scenario makes only these attacks (default: all)
+			  --management-port  the overload scenario's servers run the actuator on a port of their own
+			                     (management.server.port), and the probe's health requests go there
+			  --jvm-args         the server's JVM options (default: %s)
+			  --out              the JSON results (default: target/bench/results.json)
 			""".formatted(DEFAULT_JVM_ARGS);
 
 	static Options parse(String[] args) {
@@ -49,6 +53,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 		Path output = Path.of("target", "bench", "results.json");
 		Set<String> scenarios = Set.copyOf(ALL);
 		Set<String> attacks = Set.copyOf(ATTACKS);
+		boolean managementPort = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> smoke = true;
@@ -59,6 +64,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 				case "--out" -> output = Path.of(value(args, ++i));
 				case "--only" -> scenarios = Set.of(value(args, ++i).split(","));
 				case "--attacks" -> attacks = Set.of(value(args, ++i).split(","));
+				case "--management-port" -> managementPort = true;
 				default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
@@ -73,7 +79,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 		}
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> jvm = jvmArgs.isBlank() ? List.of() : Arrays.asList(jvmArgs.trim().split("\\s+"));
-		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios, attacks);
+		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios, attacks, managementPort);
 	}
 
 	private static String value(String[] args, int i) {
@@ -86,7 +92,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 	/** The same run, but launching the executable jar as built, without CDS. */
 	Options asBuilt() {
 		return new Options(this.smoke, this.fatJar, null, this.fatJar, this.java, this.serverJvmArgs, this.output,
-				this.scenarios, this.attacks);
+				this.scenarios, this.attacks, this.managementPort);
 	}
 
 	boolean runs(String scenario) {

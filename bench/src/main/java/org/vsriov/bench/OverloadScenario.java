@@ -109,17 +109,18 @@ final class OverloadScenario {
 
 	private void stalledReaders() {
 		Sizes size = this.sizes;
-		var scenario = this.harness.report.scenario("5.1 overload: stalled readers", String.format(
-				"%d connections from %d processes, each pipelining GET /api/v1/pf (%d VFs: about %d KB an answer), 64 at "
-						+ "once and then one every 100 ms, never reading a byte, for %d s; then closed. %s",
-				size.stalled, STALLED_PROCESSES, size.vfs, size.vfs * 177 / 1000, size.stalledFor.toSeconds(), probing()));
-		try (var server = ServerProcess.start(this.options, "overload-stalled", size.vfs);
+		try (var server = server("stalled");
 				var loop = new Loop(server.port());
 				var attackers = Attackers.launch(this.options, "stalled", StalledReaders.class,
 						split(size.stalled, STALLED_PROCESSES, (from, count) -> List.of("--port",
 								Integer.toString(server.port()), "--connections", Integer.toString(count))))) {
+			var scenario = this.harness.report.scenario("5.1 overload: stalled readers", String.format(
+					"%d connections from %d processes, each pipelining GET /api/v1/pf (%d VFs: about %d KB an answer), 64 at "
+							+ "once and then one every 100 ms, never reading a byte, for %d s; then closed. %s",
+					size.stalled, STALLED_PROCESSES, size.vfs, size.vfs * 177 / 1000, size.stalledFor.toSeconds(),
+					probing(server)));
 			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(size.vfs));
+			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort());
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
@@ -146,17 +147,17 @@ final class OverloadScenario {
 
 	private void slowloris() {
 		Sizes size = this.sizes;
-		var scenario = this.harness.report.scenario("5.2 overload: slowloris", String.format(
-				"%d connections from %d processes, each sending a request head (GET /api/v1/pf, Host, then an X-a header "
-						+ "that never ends) one byte a second, for %d s; then closed. %s",
-				size.slowloris, SLOWLORIS_PROCESSES, size.slowlorisFor.toSeconds(), probing()));
-		try (var server = ServerProcess.start(this.options, "overload-slowloris", size.vfs);
+		try (var server = server("slowloris");
 				var loop = new Loop(server.port());
 				var attackers = Attackers.launch(this.options, "slowloris", Slowloris.class,
 						split(size.slowloris, SLOWLORIS_PROCESSES, (from, count) -> List.of("--port",
 								Integer.toString(server.port()), "--connections", Integer.toString(count))))) {
+			var scenario = this.harness.report.scenario("5.2 overload: slowloris", String.format(
+					"%d connections from %d processes, each sending a request head (GET /api/v1/pf, Host, then an X-a header "
+							+ "that never ends) one byte a second, for %d s; then closed. %s",
+					size.slowloris, SLOWLORIS_PROCESSES, size.slowlorisFor.toSeconds(), probing(server)));
 			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(size.vfs));
+			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort());
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
@@ -187,16 +188,16 @@ final class OverloadScenario {
 
 	private void flood() {
 		Sizes size = this.sizes;
-		var scenario = this.harness.report.scenario("5.3 overload: poll flood", String.format(
-				"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once, "
-						+ "%d per VF over the %d VFs; a poll is unanswered without an answer %d s after its timeout (or a "
-						+ "connect that long), or when its connection closes first; the attack ends when every poll has its "
-						+ "fate. VFs 0..%d are also followed by lossless cursor agents (429 or 503: the same poll after "
-						+ "Retry-After), and the probe's invalidations go to them. %s",
-				size.flood, size.pollTimeout, FLOOD_PROCESSES, size.flood / size.vfs, size.vfs, PATIENCE.toSeconds(),
-				size.cursorVfs - 1, probing()));
-		try (var server = ServerProcess.start(this.options, "overload-flood", size.vfs);
+		try (var server = server("flood");
 				var loop = new Loop(server.port())) {
+			var scenario = this.harness.report.scenario("5.3 overload: poll flood", String.format(
+					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once, "
+							+ "%d per VF over the %d VFs; a poll is unanswered without an answer %d s after its timeout (or a "
+							+ "connect that long), or when its connection closes first; the attack ends when every poll has its "
+							+ "fate. VFs 0..%d are also followed by lossless cursor agents (429 or 503: the same poll after "
+							+ "Retry-After), and the probe's invalidations go to them. %s",
+					size.flood, size.pollTimeout, FLOOD_PROCESSES, size.flood / size.vfs, size.vfs, PATIENCE.toSeconds(),
+					size.cursorVfs - 1, probing(server)));
 			var ledger = new Ledger(size.cursorVfs);
 			var agents = new VfPollers(loop, ledger, size.cursorVfs, size.pollTimeout, PATIENCE);
 			loop.run(agents::start);
@@ -209,7 +210,7 @@ final class OverloadScenario {
 							Integer.toString(size.vfs), "--timeout", size.pollTimeout, "--patience-ms",
 							Long.toString(pollWithin.toMillis()))))) {
 				attackers.awaitReady(READY_WITHIN);
-				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs));
+				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs), server.managementPort());
 				var kernel = KernelCounters.read();
 				var load = new Load(server, loop);
 				loop.run(() -> ledger.measureFrom(System.nanoTime()));
@@ -266,20 +267,20 @@ final class OverloadScenario {
 
 	private void sigterm() {
 		Sizes size = this.sizes;
-		var scenario = this.harness.report.scenario("5.4 overload: burst and SIGTERM", String.format(
-				"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once; "
-						+ "SIGTERM to the server %.1f s after they start. A poll whose connect failed was never accepted: "
-						+ "refused, not unanswered. The probe runs until the SIGTERM. %s",
-				size.burst, size.pollTimeout, BURST_PROCESSES, size.sigtermAfter.toMillis() / 1000.0, probing()));
-		try (var server = ServerProcess.start(this.options, "overload-sigterm", size.vfs);
+		try (var server = server("sigterm");
 				var loop = new Loop(server.port());
 				var attackers = Attackers.launch(this.options, "sigterm", PollFlood.class,
 						split(size.burst, BURST_PROCESSES, (from, count) -> List.of("--port", Integer.toString(server.port()),
 								"--from", Integer.toString(from), "--count", Integer.toString(count), "--vfs",
 								Integer.toString(size.vfs), "--timeout", size.pollTimeout, "--patience-ms",
 								Long.toString(VfPollers.duration(size.pollTimeout).plus(PATIENCE).toMillis()))))) {
+			var scenario = this.harness.report.scenario("5.4 overload: burst and SIGTERM", String.format(
+					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once; "
+							+ "SIGTERM to the server %.1f s after they start. A poll whose connect failed was never accepted: "
+							+ "refused, not unanswered. The probe runs until the SIGTERM. %s",
+					size.burst, size.pollTimeout, BURST_PROCESSES, size.sigtermAfter.toMillis() / 1000.0, probing(server)));
 			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(size.vfs));
+			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort());
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
@@ -302,13 +303,23 @@ final class OverloadScenario {
 		}
 	}
 
-	private String probing() {
+	/** The attack's server: with the actuator on a port of its own if the run asks for it (--management-port). */
+	private ServerProcess server(String name) {
+		return ServerProcess.start(this.options, "overload-" + name, this.sizes.vfs, this.options.managementPort());
+	}
+
+	private String probing(ServerProcess server) {
+		// Where health goes: the main port shares its connector, threads and accept queue with the attack.
+		String health = server.ownManagementPort()
+				? "health on the management port " + server.managementPort()
+						+ ", management.server.port: a Jetty of its own, with its own connector, threads and accept queue"
+				: "health on the main port";
 		return String.format("Server: %d VFs; attack processes connect from 127.0.0.11 and on. Probe: a PF "
 				+ "invalidation every %d ms on a keep-alive connection and one on "
-				+ "a new connection, GET /actuator/health every %d ms on a new connection; no answer within %d s (or a "
-				+ "close first) is unanswered, and counts as %d s in the percentiles. Recovery: from the attack's stop until "
-				+ "the PF and health requests on new connections are answered within %d ms %d times in a row and a VF's "
-				+ "timeout=0 poll is answered", this.sizes.vfs, 25, 50, Probe.LIMIT_NANOS / 1_000_000_000,
+				+ "a new connection, GET /actuator/health every %d ms on a new connection (%s); no answer within %d s (or "
+				+ "a close first) is unanswered, and counts as %d s in the percentiles. Recovery: from the attack's stop "
+				+ "until the PF and health requests on new connections are answered within %d ms %d times in a row and a "
+				+ "VF's timeout=0 poll is answered", this.sizes.vfs, 25, 50, health, Probe.LIMIT_NANOS / 1_000_000_000,
 				Probe.LIMIT_NANOS / 1_000_000_000, ProbeSamples.FAST_NANOS / 1_000_000, ProbeSamples.IN_A_ROW);
 	}
 

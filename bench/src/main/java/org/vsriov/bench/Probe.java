@@ -1,5 +1,6 @@
 package org.vsriov.bench;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,9 +20,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 /**
  * What a PF agent and a Kubernetes probe see of the server while it is attacked, from the benchmark's
  * own process: PF invalidations on one keep-alive connection and on a new connection each, and
- * {@code GET /actuator/health} on a new connection each; after the attack also a VF's
- * {@code timeout=0} poll. Every request becomes a {@link Sample}; one not answered within 5 s, or whose
- * connection closed first, is unanswered. Lives on the event loop.
+ * {@code GET /actuator/health} on a new connection each (to the server's main port, or to its
+ * management port); after the attack also a VF's {@code timeout=0} poll. Every request becomes a
+ * {@link Sample}; one not answered within 5 s, or whose connection closed first, is unanswered. Lives
+ * on the event loop.
  */
 final class Probe {
 
@@ -106,6 +108,9 @@ final class Probe {
 
 	private final Invalidations invalidations;
 
+	// Where the health requests go; the others go to the loop's own address, the main port.
+	private final InetSocketAddress health;
+
 	private final List<Sample> samples = new ArrayList<>();
 
 	private final List<ScheduledFuture<?>> tickers = new ArrayList<>();
@@ -118,9 +123,11 @@ final class Probe {
 
 	private final Set<Exchange> inFlight = new HashSet<>();
 
-	Probe(Loop loop, Invalidations invalidations) {
+	/** A probe whose health requests go to {@code healthPort} on loopback. */
+	Probe(Loop loop, Invalidations invalidations, int healthPort) {
 		this.loop = loop;
 		this.invalidations = invalidations;
+		this.health = new InetSocketAddress("127.0.0.1", healthPort);
 	}
 
 	/**
@@ -210,7 +217,9 @@ final class Probe {
 				return;
 			}
 		}
-		this.loop.bootstrap().connect().addListener((ChannelFuture done) -> {
+		ChannelFuture connect = (stream == Stream.HEALTH) ? this.loop.bootstrap().connect(this.health)
+				: this.loop.bootstrap().connect();
+		connect.addListener((ChannelFuture done) -> {
 			if (!done.isSuccess()) {
 				request.release();
 				exchange.end(0);

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A vsriov server the benchmark launched as a separate JVM ({@code java -jar}), with what the
  * benchmark reads off it: time to ready, RSS and CPU from {@code /proc}, heap after a GC from its
- * own Prometheus endpoint. Its log goes to a file beside the results.
+ * own Prometheus endpoint. Its log goes to a file beside the results. Its actuator is on its main
+ * port, or on a port of its own ({@code management.server.port}) if launched so.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -35,6 +36,9 @@ final class ServerProcess implements AutoCloseable {
 
 	private final int port;
 
+	// The actuator's port: the main port, or one of its own.
+	private final int managementPort;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final long readyMillis;
@@ -43,8 +47,9 @@ final class ServerProcess implements AutoCloseable {
 
 	private final long idleRssBytes;
 
-	private ServerProcess(Options options, String name, int vfs) throws IOException {
+	private ServerProcess(Options options, String name, int vfs, boolean ownManagementPort) throws IOException {
 		this.port = freePort();
+		this.managementPort = ownManagementPort ? freePort(this.port) : this.port;
 		var command = new ArrayList<String>();
 		command.add(options.java());
 		command.addAll(options.serverJvmArgs());
@@ -58,6 +63,11 @@ final class ServerProcess implements AutoCloseable {
 		Path jar = options.serverJar().toAbsolutePath();
 		command.addAll(List.of("-jar", jar.getFileName().toString(), "--server.port=" + this.port,
 				"--server.address=127.0.0.1", "--vsriov.total-vfs=" + vfs, "--vsriov.initial-vfs=" + vfs));
+		if (ownManagementPort) {
+			// A second Jetty, with a connector, threads and accept queue of its own; on loopback too.
+			command.addAll(List.of("--management.server.port=" + this.managementPort,
+					"--management.server.address=127.0.0.1"));
+		}
 		this.log = options.output().toAbsolutePath().resolveSibling("server-" + name + ".log");
 		Files.createDirectories(this.log.getParent());
 		long launched = System.nanoTime();
@@ -74,8 +84,13 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	static ServerProcess start(Options options, String name, int vfs) {
+		return start(options, name, vfs, false);
+	}
+
+	/** A server whose actuator, if {@code ownManagementPort}, runs on a port of its own. */
+	static ServerProcess start(Options options, String name, int vfs, boolean ownManagementPort) {
 		try {
-			return new ServerProcess(options, name, vfs);
+			return new ServerProcess(options, name, vfs, ownManagementPort);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -102,6 +117,15 @@ final class ServerProcess implements AutoCloseable {
 		try (var socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
+	}
+
+	/** A free port other than {@code taken} (picked, not yet bound by the server). */
+	private static int freePort(int taken) throws IOException {
+		int port = freePort();
+		while (port == taken) {
+			port = freePort();
+		}
+		return port;
 	}
 
 	private void awaitReady() {
@@ -135,6 +159,15 @@ final class ServerProcess implements AutoCloseable {
 
 	int port() {
 		return this.port;
+	}
+
+	/** Where the actuator answers: {@link #port()}, unless launched with a management port of its own. */
+	int managementPort() {
+		return this.managementPort;
+	}
+
+	boolean ownManagementPort() {
+		return this.managementPort != this.port;
 	}
 
 	long pid() {
@@ -229,8 +262,9 @@ final class ServerProcess implements AutoCloseable {
 		return sum;
 	}
 
+	/** A GET of an actuator endpoint, on the actuator's port. */
 	private String get(String path) throws IOException {
-		var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+		var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path))
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		try {

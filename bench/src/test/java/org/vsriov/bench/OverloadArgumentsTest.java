@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the overload scenario splits its attacks over processes and reads the server's timings. */
+/**
+ * How the overload scenario splits its attacks over processes, reads the server's timings, and is
+ * told where the probe's health requests go.
+ */
 class OverloadArgumentsTest {
 
 	@Test
@@ -22,6 +25,14 @@ class OverloadArgumentsTest {
 		assertThat(VfPollers.duration("500ms")).isEqualTo(Duration.ofMillis(500));
 		assertThat(VfPollers.duration("5m")).isEqualTo(Duration.ofMinutes(5));
 		assertThat(VfPollers.duration("7")).isEqualTo(Duration.ofSeconds(7));
+	}
+
+	@Test
+	void healthShouldStayOnTheMainPortUnlessAManagementPortIsAsked() {
+		assertThat(Options.parse(new String[] { "--server-jar", "vsriov.jar" }).managementPort()).isFalse();
+		var options = Options.parse(new String[] { "--server-jar", "vsriov.jar", "--management-port", "--only", "overload" });
+		assertThat(options.managementPort()).isTrue();
+		assertThat(options.asBuilt().managementPort()).isTrue();
 	}
 
 	@Test
