@@ -22,11 +22,12 @@ class PollRelease implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(PollRelease.class);
 
-	// A backlog drains in microseconds per connection; clients refused while stopping are told to
-	// retry after a second. Within Docker's 10 s between SIGTERM and SIGKILL.
+	// Longer than a SYN's first retransmission (1 s): a burst that overflowed the backlog comes back
+	// then. Polls refused while stopping are told to retry after 5 s, so they do not keep it going.
 	private static final Duration QUIET = Duration.ofMillis(1200);
 
-	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
+	// With graceful shutdown after it, well within Docker's 10 s between SIGTERM and SIGKILL.
+	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(4);
 
 	private final VirtualAdapter adapter;
 

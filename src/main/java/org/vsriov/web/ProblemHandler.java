@@ -45,6 +45,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	 */
 	static final String RETRY_AFTER_SECONDS = "1";
 
+	/**
+	 * When a poll refused as the service stops should come back: later than the stop's wait for
+	 * connections to cease (PollRelease), which agents retrying every second would keep going, and
+	 * about when a restarted service is up.
+	 */
+	static final String RETRY_AFTER_STOPPING_SECONDS = "5";
+
 	private final VsriovProperties properties;
 
 	ProblemHandler(VsriovProperties properties) {
@@ -84,7 +91,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		ex.values().forEach(problem::setProperty);
 		var answer = ResponseEntity.status(kind.status());
 		if (kind == ProblemType.TOO_MANY_POLLS || kind == ProblemType.SERVICE_STOPPING) {
-			answer.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).header(HttpHeaders.CONNECTION, "close");
+			answer.header(HttpHeaders.RETRY_AFTER,
+					(kind == ProblemType.SERVICE_STOPPING) ? RETRY_AFTER_STOPPING_SECONDS : RETRY_AFTER_SECONDS)
+				.header(HttpHeaders.CONNECTION, "close");
 		}
 		return answer.body(problem);
 	}

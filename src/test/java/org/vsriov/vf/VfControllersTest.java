@@ -55,7 +55,7 @@ class VfControllersTest {
 		this.adapter.close();
 		MvcTestResult result = this.mvc.get().uri("/api/v1/vfs/1/invalidations?timeout=30s").exchange();
 		assertThat(result).hasStatus(503).hasContentType("application/problem+json")
-			.hasHeader(HttpHeaders.RETRY_AFTER, "1")
+			.hasHeader(HttpHeaders.RETRY_AFTER, "5")
 			.hasHeader(HttpHeaders.CONNECTION, "close");
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("https://vsriov.org/problems/service-stopping");
 	}
