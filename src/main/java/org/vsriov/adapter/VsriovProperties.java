@@ -96,8 +96,11 @@ public record VsriovProperties(
 	 * @param ioTimeout how long a read or write while a request is handled may make no progress: a
 	 *     client that stops reading its answer is cut off after it. A parked poll is not I/O and is
 	 *     never cut by it
-	 * @param minRequestDataRate the slowest a request body may arrive, per second
-	 * @param minResponseDataRate the slowest a client may read an answer, per second
+	 * @param minRequestDataRate the slowest a request body may arrive, per second; 0 (the default)
+	 *     for no minimum
+	 * @param minResponseDataRate the slowest a client may read an answer, per second; 0 (the default)
+	 *     for no minimum. Jetty measures it from an answer's first write, so a small answer whose
+	 *     last write comes after a pause (a collection, a busy machine) fails with it: keep it low
 	 * @param acceptQueueSize the listen backlog: connections the kernel holds before the server
 	 *     accepts them, for bursts (the kernel caps it at {@code net.core.somaxconn})
 	 * @param maxBusyRequests requests other than PF commands, long polls and the actuator that are
@@ -111,15 +114,15 @@ public record VsriovProperties(
 	public record Http(
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration requestHeadTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration ioTimeout,
-			@DefaultValue("1KB") DataSize minRequestDataRate,
-			@DefaultValue("1KB") DataSize minResponseDataRate,
+			@DefaultValue("0B") DataSize minRequestDataRate,
+			@DefaultValue("0B") DataSize minResponseDataRate,
 			@DefaultValue("4096") @Min(1) @Max(65535) int acceptQueueSize,
 			@DefaultValue("0") @Min(0) @Max(100_000) int maxBusyRequests,
 			@DefaultValue("0") @Min(0) @Max(100_000) int maxAdapterReads) {
 
 		public static Http defaults() {
-			return new Http(Duration.ofSeconds(10), Duration.ofSeconds(10), DataSize.ofKilobytes(1),
-					DataSize.ofKilobytes(1), 4096, 0, 0);
+			return new Http(Duration.ofSeconds(10), Duration.ofSeconds(10), DataSize.ofBytes(0), DataSize.ofBytes(0),
+					4096, 0, 0);
 		}
 
 		@AssertTrue(message = "vsriov.http.request-head-timeout and vsriov.http.io-timeout must be at least 100ms")

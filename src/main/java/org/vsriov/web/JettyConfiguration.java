@@ -33,8 +33,10 @@ import org.springframework.http.MediaType;
  * <li>Slow and stalled clients are cut off: a request must arrive within
  * {@code vsriov.http.request-head-timeout} of its first byte ({@link RequestDeadline}); while it is
  * handled, a read or write may stall for {@code io-timeout} at most (Jetty's idle timeout during a
- * request; a parked poll does no I/O and is not cut); bodies and answers must move at the minimum
- * data rates (Jetty's {@link MinimumDataRateHandler}).</li>
+ * request; a parked poll does no I/O and is not cut); bodies and answers can be held to minimum
+ * data rates (Jetty's {@link MinimumDataRateHandler}, off by default: it measures an answer's rate
+ * from its first write, so a 300-byte poll answer whose last write came 0.3 s later, after a
+ * collection, failed with a 500).</li>
  * <li>Threads are kept for the PF side and health ({@link BusyRequests}); connections for them are
  * kept by the bound on parked polls ({@code vsriov.poll.max-parked}). (Jetty can also close idle
  * connections at {@code server.jetty.max-connections}: that closed the connections of polls whose
@@ -77,8 +79,10 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 			adapterReads.setHandler(server.getHandler());
 			var busy = BusyRequests.any(this.settings.maxBusyRequests(), this.settings.ioTimeout());
 			busy.setHandler(adapterReads);
-			server.setHandler(new MinimumDataRateHandler(busy, this.settings.minRequestDataRate().toBytes(),
-					this.settings.minResponseDataRate().toBytes()));
+			long minRead = this.settings.minRequestDataRate().toBytes();
+			long minWrite = this.settings.minResponseDataRate().toBytes();
+			// Off by default: it costs a timer per answer, and fails small answers after a pause.
+			server.setHandler((minRead > 0 || minWrite > 0) ? new MinimumDataRateHandler(busy, minRead, minWrite) : busy);
 			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
 		});

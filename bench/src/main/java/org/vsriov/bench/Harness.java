@@ -43,9 +43,12 @@ final class Harness {
 				this.options.warmUp().toMillis() / 1000.0);
 	}
 
-	/** Launches a server with VFs 0..vfs-1 allocated; its start counts in scenario 4. */
-	ServerProcess launch(String name, int vfs) {
-		var server = ServerProcess.start(this.options, name, vfs);
+	/**
+	 * Launches a server with VFs 0..vfs-1 allocated; its start counts in scenario 4.
+	 * @param settings more of the server's settings, as {@code --name=value} arguments
+	 */
+	ServerProcess launch(String name, int vfs, String... settings) {
+		var server = ServerProcess.start(this.options, name, vfs, false, List.of(settings));
 		this.launches.add(server);
 		return server;
 	}

@@ -305,7 +305,8 @@ final class OverloadScenario {
 
 	/** The attack's server: with the actuator on a port of its own if the run asks for it (--management-port). */
 	private ServerProcess server(String name) {
-		return ServerProcess.start(this.options, "overload-" + name, this.sizes.vfs, this.options.managementPort());
+		return ServerProcess.start(this.options, "overload-" + name, this.sizes.vfs, this.options.managementPort(),
+				List.of());
 	}
 
 	private String probing(ServerProcess server) {

@@ -47,7 +47,8 @@ final class ServerProcess implements AutoCloseable {
 
 	private final long idleRssBytes;
 
-	private ServerProcess(Options options, String name, int vfs, boolean ownManagementPort) throws IOException {
+	private ServerProcess(Options options, String name, int vfs, boolean ownManagementPort, List<String> settings)
+			throws IOException {
 		this.port = freePort();
 		this.managementPort = ownManagementPort ? freePort(this.port) : this.port;
 		var command = new ArrayList<String>();
@@ -63,6 +64,7 @@ final class ServerProcess implements AutoCloseable {
 		Path jar = options.serverJar().toAbsolutePath();
 		command.addAll(List.of("-jar", jar.getFileName().toString(), "--server.port=" + this.port,
 				"--server.address=127.0.0.1", "--vsriov.total-vfs=" + vfs, "--vsriov.initial-vfs=" + vfs));
+		command.addAll(settings);
 		if (ownManagementPort) {
 			// A second Jetty, with a connector, threads and accept queue of its own; on loopback too.
 			command.addAll(List.of("--management.server.port=" + this.managementPort,
@@ -84,13 +86,17 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	static ServerProcess start(Options options, String name, int vfs) {
-		return start(options, name, vfs, false);
+		return start(options, name, vfs, false, List.of());
 	}
 
-	/** A server whose actuator, if {@code ownManagementPort}, runs on a port of its own. */
-	static ServerProcess start(Options options, String name, int vfs, boolean ownManagementPort) {
+	/**
+	 * A server whose actuator, if {@code ownManagementPort}, runs on a port of its own.
+	 * @param settings more of the server's settings, as {@code --name=value} arguments
+	 */
+	static ServerProcess start(Options options, String name, int vfs, boolean ownManagementPort,
+			List<String> settings) {
 		try {
-			return new ServerProcess(options, name, vfs, ownManagementPort);
+			return new ServerProcess(options, name, vfs, ownManagementPort, settings);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
