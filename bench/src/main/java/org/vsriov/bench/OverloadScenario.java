@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 import org.HdrHistogram.Histogram;
@@ -109,59 +110,46 @@ final class OverloadScenario {
 
 	private void stalledReaders() {
 		Sizes size = this.sizes;
-		try (var server = server("stalled");
-				var loop = new Loop(server.port());
-				var attackers = Attackers.launch(this.options, "stalled", StalledReaders.class,
-						split(size.stalled, STALLED_PROCESSES, (from, count) -> List.of("--port",
-								Integer.toString(server.port()), "--connections", Integer.toString(count))))) {
-			var scenario = this.harness.report.scenario("5.1 overload: stalled readers", String.format(
-					"%d connections from %d processes, each pipelining GET /api/v1/pf (%d VFs: about %d KB an answer), 64 at "
-							+ "once and then one every 100 ms, never reading a byte, for %d s; then closed. %s",
-					size.stalled, STALLED_PROCESSES, size.vfs, size.vfs * 177 / 1000, size.stalledFor.toSeconds(),
-					probing(server)));
-			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort());
-			var kernel = KernelCounters.read();
-			var load = new Load(server, loop);
-			long go = go(loop, probe, attackers);
-			Harness.pause(size.stalledFor);
-			attackers.stop();
-			long stop = load.mark();
-			AttackReport attack = attackers.reports(REPORTS_WITHIN);
-			long reported = System.nanoTime();
-			OptionalLong recovery = recover(server, loop, probe, stop);
-			long recovered = load.mark();
-			var samples = finish(loop, probe);
-			dump("stalled", samples, go, stop);
-			probeFigures(scenario, samples, go, stop);
-			scenario.add("attack connections opened", attack.count("connected"), "");
-			scenario.add("attack connections that failed to connect", attack.count("connect failed"), "");
-			scenario.add("attack requests queued (none of the answers read)", attack.count("requests queued"), "");
-			closes(scenario, attack);
-			recoveryFigure(scenario, recovery);
-			load.figures(scenario, attack, go, stop, recovered, reported);
-			overflows(scenario, kernel);
-			mustHaveLived(scenario, server);
-		}
+		timedAttack("stalled", "5.1 overload: stalled readers", StalledReaders.class, size.stalled, STALLED_PROCESSES,
+				size.stalledFor, String.format("%d connections from %d processes, each pipelining GET /api/v1/pf (%d VFs: "
+						+ "about %d KB an answer), 64 at once and then one every 100 ms, never reading a byte, for %d s; then "
+						+ "closed.", size.stalled, STALLED_PROCESSES, size.vfs, size.vfs * 177 / 1000, size.stalledFor.toSeconds()),
+				(scenario, attack) -> scenario.add("attack requests queued (none of the answers read)",
+						attack.count("requests queued"), ""));
 	}
 
 	private void slowloris() {
 		Sizes size = this.sizes;
-		try (var server = server("slowloris");
+		timedAttack("slowloris", "5.2 overload: slowloris", Slowloris.class, size.slowloris, SLOWLORIS_PROCESSES,
+				size.slowlorisFor, String.format("%d connections from %d processes, each sending a request head (GET "
+						+ "/api/v1/pf, Host, then an X-a header that never ends) one byte a second, for %d s; then closed.",
+						size.slowloris, SLOWLORIS_PROCESSES, size.slowlorisFor.toSeconds()),
+				(scenario, attack) -> attack.counts().forEach((name, count) -> {
+					if (name.startsWith("status ")) {
+						scenario.add("closed by server after an answer, " + name, count, "");
+					}
+				}));
+	}
+
+	/**
+	 * An attack of connections from separate processes that lasts a given time, then stops: the
+	 * probe's figures during it, the attack's connections, and the recovery after it.
+	 * @param figures the attack's own figures, after its connections
+	 */
+	private void timedAttack(String name, String title, Class<? extends AttackProcess> main, int connections,
+			int processes, Duration length, String description, BiConsumer<Report.Scenario, AttackReport> figures) {
+		try (var server = server(name);
 				var loop = new Loop(server.port());
-				var attackers = Attackers.launch(this.options, "slowloris", Slowloris.class,
-						split(size.slowloris, SLOWLORIS_PROCESSES, (from, count) -> List.of("--port",
-								Integer.toString(server.port()), "--connections", Integer.toString(count))))) {
-			var scenario = this.harness.report.scenario("5.2 overload: slowloris", String.format(
-					"%d connections from %d processes, each sending a request head (GET /api/v1/pf, Host, then an X-a header "
-							+ "that never ends) one byte a second, for %d s; then closed. %s",
-					size.slowloris, SLOWLORIS_PROCESSES, size.slowlorisFor.toSeconds(), probing(server)));
+				var attackers = Attackers.launch(this.options, name, main, split(connections, processes,
+						(from, count) -> List.of("--port", Integer.toString(server.port()), "--connections",
+								Integer.toString(count))))) {
+			var scenario = this.harness.report.scenario(title, description + " " + probing(server));
 			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort());
+			var probe = new Probe(loop, Probe.everyVf(this.sizes.vfs), server.managementPort());
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
-			Harness.pause(size.slowlorisFor);
+			Harness.pause(length);
 			attackers.stop();
 			long stop = load.mark();
 			AttackReport attack = attackers.reports(REPORTS_WITHIN);
@@ -169,16 +157,12 @@ final class OverloadScenario {
 			OptionalLong recovery = recover(server, loop, probe, stop);
 			long recovered = load.mark();
 			var samples = finish(loop, probe);
-			dump("slowloris", samples, go, stop);
+			dump(name, samples, go, stop);
 			probeFigures(scenario, samples, go, stop);
 			scenario.add("attack connections opened", attack.count("connected"), "");
 			scenario.add("attack connections that failed to connect", attack.count("connect failed"), "");
+			figures.accept(scenario, attack);
 			closes(scenario, attack);
-			attack.counts().forEach((name, count) -> {
-				if (name.startsWith("status ")) {
-					scenario.add("closed by server after an answer, " + name, count, "");
-				}
-			});
 			recoveryFigure(scenario, recovery);
 			load.figures(scenario, attack, go, stop, recovered, reported);
 			overflows(scenario, kernel);
