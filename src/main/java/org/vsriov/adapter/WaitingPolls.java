@@ -99,11 +99,11 @@ final class WaitingPolls<T> {
 			throw stopping();
 		}
 		if (supersedes) {
-			// A timed-out poll takes nothing: a plain poll superseded here acknowledges nothing.
-			Waiter<T> oldest = this.waiting.get(0);
-			remove(oldest);
+			// A timed-out poll takes nothing: a plain poll superseded here acknowledges nothing. The
+			// new poll takes its place in the count, which never drops meanwhile: a poll on another VF
+			// could take the place and overshoot the bound.
+			Waiter<T> oldest = this.waiting.remove(0);
 			completions.add(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.get())));
-			this.stats.parked(1);
 		}
 		this.waiting.add(waiter);
 		return waiter;

@@ -36,10 +36,11 @@ class Arrivals implements Connection.Listener {
 		long end = System.nanoTime() + limit.toNanos();
 		long wait;
 		while ((wait = this.last + quiet.toNanos() - System.nanoTime()) > 0) {
-			if (System.nanoTime() + wait > end) {
+			long left = end - System.nanoTime();
+			if (left <= 0) {
 				return false;
 			}
-			TimeUnit.NANOSECONDS.sleep(wait);
+			TimeUnit.NANOSECONDS.sleep(Math.min(wait, left));
 		}
 		return true;
 	}

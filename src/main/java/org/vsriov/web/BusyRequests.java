@@ -26,12 +26,15 @@ final class BusyRequests extends QoSHandler {
 
 	/**
 	 * Every request but PF commands (every PF request but a GET), long polls (which hold no thread
-	 * while they wait, and are bounded on their own) and the actuator, which are never held back.
+	 * while they wait, and are bounded on their own) and the actuator, which are never held back; and
+	 * {@link #adapterReads}, which have a limit of their own (in this one too, those waiting for it
+	 * would take every place).
 	 * @param max requests handled at once, or 0 for half the server's threads
 	 */
 	static BusyRequests any(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
 		busy.exclude((request) -> isNeverHeldBack(request.getMethod(), Request.getPathInContext(request)));
+		busy.exclude(BusyRequests::isAdapterRead);
 		return busy;
 	}
 
@@ -43,11 +46,19 @@ final class BusyRequests extends QoSHandler {
 	 */
 	static BusyRequests adapterReads(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
-		busy.include((request) -> "/api/v1/pf".equals(Request.getPathInContext(request)));
+		busy.include(BusyRequests::isAdapterRead);
 		return busy;
 	}
 
-	/** Whether a request is one that is never held back: a PF command, a long poll, the actuator. */
+	private static boolean isAdapterRead(Request request) {
+		return "/api/v1/pf".equals(Request.getPathInContext(request));
+	}
+
+	/**
+	 * Whether a request is one that is never held back: a PF command, a long poll, the actuator. The
+	 * paths are the service's own: with {@code server.servlet.context-path} or the actuator's base
+	 * path changed, these would be held back too.
+	 */
 	static boolean isNeverHeldBack(String method, String path) {
 		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
 		return path.startsWith("/actuator/") || (!get && path.startsWith("/api/v1/pf"))

@@ -80,7 +80,9 @@ final class RequestDeadline extends AbstractLifeCycle implements Runnable {
 		for (Connector connector : this.server.getConnectors()) {
 			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
 				Connection connection = endPoint.getConnection();
-				if (connection == null) {
+				// Only HTTP/1 connections count their requests; TLS's, for one, says -1, and would be
+				// closed by the deadline whatever it carried.
+				if (connection == null || connection.getMessagesIn() < 0) {
 					continue;
 				}
 				Arrival arrival = Arrival.next(this.arriving.get(connection), connection.getMessagesIn(),

@@ -123,6 +123,43 @@ class ParkedPollBoundTest {
 		}
 	}
 
+	@Test
+	void pollsSupersedingOnOneVfWhileOthersParkShouldNeverOvershootTheBound() throws Exception {
+		// One poll per VF: every poll on VF 0 supersedes the one before; the others park and withdraw.
+		try (var racing = adapter(3, 1, 2)) {
+			var pool = Executors.newFixedThreadPool(3);
+			var start = new CountDownLatch(1);
+			var done = new ArrayList<Future<?>>();
+			for (int vf = 0; vf < 3; vf++) {
+				int id = vf;
+				done.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < 20_000; i++) {
+						try {
+							var poll = racing.pollInvalidations(id, null, PollTimeout.parse("5m", racing.properties().poll()),
+									(outcome) -> { });
+							assertThat(racing.stats().parkedPolls()).isLessThanOrEqualTo(2);
+							if (id != 0) {
+								poll.cancel();
+							}
+						}
+						catch (AdapterException ex) {
+							assertThat(ex.fault()).isEqualTo(Fault.TOO_MANY_POLLS);
+						}
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> thread : done) {
+				thread.get(30, TimeUnit.SECONDS);
+			}
+			pool.shutdown();
+			int waiting = racing.state(0).waiters() + racing.state(1).waiters() + racing.state(2).waiters();
+			assertThat(racing.stats().parkedPolls()).isEqualTo(waiting).isLessThanOrEqualTo(2);
+		}
+	}
+
 	private List<CompletableFuture<PollOutcome<BlockMask>>> parkUpToTheBound() {
 		var parked = new ArrayList<CompletableFuture<PollOutcome<BlockMask>>>();
 		for (int vf = 0; vf < BOUND; vf++) {
