@@ -33,8 +33,10 @@ final class BusyRequests extends QoSHandler {
 	 */
 	static BusyRequests any(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
-		busy.exclude((request) -> isNeverHeldBack(request.getMethod(), Request.getPathInContext(request)));
-		busy.exclude(BusyRequests::isAdapterRead);
+		busy.exclude((request) -> {
+			String path = Request.getPathInContext(request);
+			return isNeverHeldBack(request.getMethod(), path) || isAdapterRead(path);
+		});
 		return busy;
 	}
 
@@ -46,12 +48,12 @@ final class BusyRequests extends QoSHandler {
 	 */
 	static BusyRequests adapterReads(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
-		busy.include(BusyRequests::isAdapterRead);
+		busy.include((request) -> isAdapterRead(Request.getPathInContext(request)));
 		return busy;
 	}
 
-	private static boolean isAdapterRead(Request request) {
-		return "/api/v1/pf".equals(Request.getPathInContext(request));
+	private static boolean isAdapterRead(String path) {
+		return "/api/v1/pf".equals(path);
 	}
 
 	/**

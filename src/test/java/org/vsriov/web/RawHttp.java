@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** HTTP/1.1 over a plain socket, for what an HTTP client would not send or would retry. */
 final class RawHttp {
@@ -31,6 +32,16 @@ final class RawHttp {
 			head.write(b);
 		}
 		return head.toString(StandardCharsets.US_ASCII);
+	}
+
+	/** The {@code Content-Length} of a head read by {@link #readHead}, or -1 if it has none. */
+	static int contentLength(String head) {
+		for (String line : head.split("\r\n")) {
+			if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+				return Integer.parseInt(line.substring("content-length:".length()).trim());
+			}
+		}
+		return -1;
 	}
 
 }

@@ -48,20 +48,11 @@ class UnparsableRequestTest {
 			String head = RawHttp.readHead(in);
 			assertThat(head).startsWith("HTTP/1.1 " + status + " ");
 			assertThat(head.toLowerCase(Locale.ROOT)).contains("\r\ncontent-type: application/problem+json\r\n");
-			String body = new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8);
+			String body = new String(in.readNBytes(RawHttp.contentLength(head)), StandardCharsets.UTF_8);
 			assertThat(body).contains("\"type\":\"" + ProblemType.BASE + slug + "\"", "\"status\":" + status,
 					"\"title\":", "\"detail\":");
 			assertThat(body).doesNotContain("<html", "Exception", "/badMessage");
 		}
-	}
-
-	private static int contentLength(String head) {
-		for (String line : head.split("\r\n")) {
-			if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-				return Integer.parseInt(line.substring("content-length:".length()).trim());
-			}
-		}
-		throw new AssertionError("no Content-Length in " + head);
 	}
 
 }
