@@ -54,6 +54,9 @@ public final class Bench {
 			if (options.runs("overload")) {
 				new OverloadScenario(harness).run();
 			}
+			if (options.runs("peer")) {
+				new PeerScenario(harness).run();
+			}
 		}
 		catch (RuntimeException ex) {
 			report.error("the benchmark failed: " + ex);
@@ -71,6 +74,7 @@ public final class Bench {
 	/** Stops every server and attacker process still running. */
 	private static void killAll() {
 		ServerProcess.killAll();
+		NchanServer.killAll();
 		Attackers.killAll();
 	}
 

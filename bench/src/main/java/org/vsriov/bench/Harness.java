@@ -110,18 +110,28 @@ final class Harness {
 		});
 	}
 
-	/** Waits for a condition, failing the run (with loss reported) if it takes longer than allowed. */
 	/** Waits until the PF has no request in flight and every invalidation sent is delivered. */
 	void drain(ServerProcess server, Loop loop, Ledger ledger, PfLoad pf, String what) {
 		await(server, what, DRAIN_WITHIN, () -> loop.call(() -> pf.idle() && ledger.outstanding() == 0));
 	}
 
+	/** Waits for a condition, failing the run if it takes longer than allowed or the server dies. */
 	void await(ServerProcess server, String what, Duration within, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + within.toNanos();
-		while (!condition.getAsBoolean()) {
+		await(what, within, () -> {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
 			if (!server.alive()) {
 				throw new IllegalStateException("the server died while waiting for " + what + "; see " + server.log());
 			}
+			return false;
+		});
+	}
+
+	/** Waits for a condition, failing the run if it takes longer than allowed. */
+	void await(String what, Duration within, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + within.toNanos();
+		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
 				this.report.error("gave up waiting for " + what + " after " + within.toSeconds() + " s");
 				return;

@@ -29,8 +29,9 @@ final class ServerProcess implements AutoCloseable {
 
 	private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
-	// USER_HZ, the unit of utime and stime in /proc/PID/stat: 100 on every Linux architecture in use.
-	private static final long CLOCK_TICKS_PER_SECOND = 100;
+	// A tick of USER_HZ, the unit of CPU times in /proc/PID/stat and /proc/stat: 100 a second on every
+	// Linux architecture in use.
+	static final long NANOS_PER_TICK = 1_000_000_000L / 100;
 
 	private final Process process;
 
@@ -199,8 +200,13 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	private long status(String field) {
+		return status(pid(), field);
+	}
+
+	/** A {@code Field:  N kB} line of /proc/PID/status, in bytes. */
+	static long status(long pid, String field) {
 		try {
-			return procBytes(Path.of("/proc", Long.toString(pid()), "status"), field);
+			return procBytes(Path.of("/proc", Long.toString(pid), "status"), field);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -219,12 +225,17 @@ final class ServerProcess implements AutoCloseable {
 
 	/** User plus system CPU time the server has used, from /proc/PID/stat. */
 	long cpuNanos() {
+		return cpuNanos(pid());
+	}
+
+	/** User plus system CPU time a process has used (its threads', the ended ones' too), from /proc/PID/stat. */
+	static long cpuNanos(long pid) {
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
 			// Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-			return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+			return ticks * NANOS_PER_TICK;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

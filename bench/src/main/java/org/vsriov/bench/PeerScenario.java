@@ -1,0 +1,210 @@
+package org.vsriov.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Scenario 6, a peer: the same load from the same generic client ({@link PeerLoad}) against vsriov
+ * and then against nginx + nchan in the same run, each server's cost per delivery and latency, and
+ * their ratios (issue 13). A delivery is a publish, the answer to the parked poll, and the next poll.
+ * Each measured window also records what the rest of the machine did, and a run in which something
+ * else was busy is marked not comparable.
+ */
+final class PeerScenario {
+
+	/**
+	 * How big the load is.
+	 *
+	 * @param vfs VFs (channels), each with one poll
+	 * @param rate publishes a second
+	 * @param warmUp publishes before the measured window
+	 * @param measure the measured window
+	 */
+	private record Sizes(int vfs, int rate, int warmUp, Duration measure) {
+
+		Duration warmUpTime() {
+			return Duration.ofNanos(this.warmUp * 1_000_000_000L / this.rate);
+		}
+
+	}
+
+	private static final Sizes FULL = new Sizes(1_000, 1_000, 20_000, Duration.ofSeconds(20));
+
+	private static final Sizes SMOKE = new Sizes(100, 200, 200, Duration.ofSeconds(2));
+
+	// A vsriov that falls behind its schedule (6 s in issue 13) still has publishes to send after the window.
+	private static final Duration DRAIN_WITHIN = Duration.ofSeconds(60);
+
+	private static final Duration PARKED_WITHIN = Duration.ofSeconds(60);
+
+	private static final double TARGET_CPU_RATIO = 2;
+
+	private static final double TARGET_P99_RATIO = 1;
+
+	private final Harness harness;
+
+	private final Sizes sizes;
+
+	PeerScenario(Harness harness) {
+		this.harness = harness;
+		this.sizes = harness.options.smoke() ? SMOKE : FULL;
+	}
+
+	/**
+	 * What one server's measured window saw.
+	 *
+	 * @param seconds the window's length
+	 * @param serverCpuNanos the server's CPU time in the window
+	 * @param generatorCpuNanos the load generator's (this process's)
+	 * @param deliveries answers with messages read in the window
+	 * @param messages the messages they carried
+	 * @param latencyMicros from due to read, for the messages due in the window
+	 * @param lagMicros from due to sent, for the publishes due in the window
+	 * @param othersCores what other processes used, on average
+	 * @param interruptCores what interrupt handling used, on average
+	 * @param loadBefore the one-minute load average at the window's start
+	 * @param loadAfter and at its end
+	 * @param rssBytes the server's RSS with every poll parked, after the load
+	 * @param lost messages never delivered
+	 */
+	private record Window(double seconds, long serverCpuNanos, long generatorCpuNanos, long deliveries, long messages,
+			Histogram latencyMicros, Histogram lagMicros, double othersCores, double interruptCores, double loadBefore,
+			double loadAfter, long rssBytes, long lost) {
+
+		double cpuPerDeliveryMicros() {
+			return this.deliveries == 0 ? 0 : this.serverCpuNanos / 1000.0 / this.deliveries;
+		}
+
+		double deliveriesPerSecond() {
+			return this.deliveries / this.seconds;
+		}
+
+		double p(double percentile) {
+			return this.latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+		}
+
+	}
+
+	void run() {
+		String vsriovConditions;
+		Window vsriov;
+		try (var server = new VsriovPeer(this.harness.launch("peer", this.sizes.vfs))) {
+			vsriovConditions = "vsriov, the server as the other scenarios run it; polls with ?after=CURSOR&timeout="
+					+ VsriovPeer.POLL_TIMEOUT;
+			vsriov = measure(server);
+		}
+		String nchanConditions;
+		Window nchan;
+		try (var server = NchanServer.start(this.harness.options.output().toAbsolutePath().resolveSibling("nchan"))) {
+			nchanConditions = server.version() + ", one worker, bench/src/main/resources/nchan.conf: a channel per VF "
+					+ "keeping 64 messages, polls resuming after the last message id (If-Modified-Since, If-None-Match)";
+			nchan = measure(server);
+		}
+		figures("6.1 peer: vsriov", vsriovConditions, vsriov);
+		figures("6.2 peer: nginx + nchan", nchanConditions, nchan);
+		ratios(vsriov, nchan);
+	}
+
+	private String load() {
+		return String.format("%,d VFs each with one lossless poll, re-polled after its cursor; %,d publishes/s to random "
+				+ "VFs on schedule, at most %d in flight and one per VF; the JDK's HttpClient over HTTP/1.1; measured %d s "
+				+ "after %,d warm-up publishes", this.sizes.vfs, this.sizes.rate, PeerLoad.PUBLISHES_IN_FLIGHT,
+				this.sizes.measure.toSeconds(), this.sizes.warmUp);
+	}
+
+	/** One server under the load: its polls parked, warm-up, the measured window, and the drain. */
+	private <C> Window measure(PeerServer<C> server) {
+		var ledger = new MessageLedger(this.sizes.vfs);
+		try (var load = new PeerLoad<>(server, ledger, this.sizes.vfs)) {
+			load.startAgents();
+			awaitParked(server, "the first polls");
+			long start = System.nanoTime();
+			long from = start + this.sizes.warmUpTime().toNanos();
+			long to = from + this.sizes.measure.toNanos();
+			ledger.measure(from, to);
+			load.publishAtRate(this.sizes.rate, start, from, to);
+
+			LockSupport.parkNanos(from - System.nanoTime());
+			long serverCpu = server.cpuNanos();
+			long generatorCpu = Harness.clientCpuNanos();
+			var machine = MachineLoad.now();
+			long windowStart = System.nanoTime();
+			LockSupport.parkNanos(to - windowStart);
+			serverCpu = server.cpuNanos() - serverCpu;
+			generatorCpu = Harness.clientCpuNanos() - generatorCpu;
+			var machineAfter = MachineLoad.now();
+			double seconds = (System.nanoTime() - windowStart) / 1e9;
+			load.stop();
+
+			this.harness.await(server.name() + "'s last deliveries", DRAIN_WITHIN,
+					() -> load.idle() && ledger.outstanding() == 0);
+			long lost = ledger.outstanding();
+			awaitParked(server, "the polls after the load");
+			long rss = server.rssBytes();
+			ledger.takeErrors().forEach((error) -> this.harness.report.error(server.name() + ": " + error));
+			return new Window(seconds, serverCpu, generatorCpu, ledger.deliveries(), ledger.messagesDelivered(),
+					ledger.latencyMicros(), load.lagMicros(),
+					machineAfter.othersCores(machine, serverCpu + generatorCpu, seconds),
+					machineAfter.interruptCores(machine, seconds), machine.loadAverage(), machineAfter.loadAverage(), rss,
+					lost);
+		}
+	}
+
+	private void awaitParked(PeerServer<?> server, String what) {
+		this.harness.await(server.name() + ": " + what + " parked", PARKED_WITHIN, () -> {
+			try {
+				return server.parked() == this.sizes.vfs;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		});
+	}
+
+	private void figures(String name, String conditions, Window window) {
+		var scenario = this.harness.report.scenario(name, load() + "; " + conditions);
+		scenario.add("server CPU per delivery", window.cpuPerDeliveryMicros(), "µs");
+		scenario.add("p50", window.p(50), "ms");
+		scenario.add("p90", window.p(90), "ms");
+		scenario.add("p99", window.p(99), "ms");
+		scenario.add("p99.9", window.p(99.9), "ms");
+		scenario.add("max", window.latencyMicros.getMaxValue() / 1000.0, "ms");
+		scenario.add("deliveries/s", window.deliveriesPerSecond(), "/s");
+		scenario.add("messages per delivery", window.deliveries == 0 ? 0 : (double) window.messages / window.deliveries,
+				"");
+		scenario.add("publish schedule lag p99", window.lagMicros.getValueAtPercentile(99) / 1000.0, "ms");
+		scenario.add("publish schedule lag max", window.lagMicros.getMaxValue() / 1000.0, "ms");
+		scenario.add("RSS, " + this.sizes.vfs + " polls parked", window.rssBytes / Harness.MB, "MiB");
+		scenario.add("server CPU", window.serverCpuNanos / 1e9 / window.seconds * 100, "% core");
+		scenario.add("load generator CPU", window.generatorCpuNanos / 1e9 / window.seconds * 100, "% core");
+		scenario.add("other processes' CPU", window.othersCores * 100, "% core");
+		scenario.add("interrupts (loopback networking)", window.interruptCores * 100, "% core");
+		scenario.add("load average (1 min), window start", window.loadBefore, "");
+		scenario.add("load average (1 min), window end", window.loadAfter, "");
+		scenario.atMost("lost", window.lost, "", 0);
+	}
+
+	private void ratios(Window vsriov, Window nchan) {
+		var scenario = this.harness.report.scenario("6.3 peer: vsriov / nginx + nchan", "the ratios of 6.1 to 6.2");
+		scenario.atMost("server CPU per delivery", ratio(vsriov.cpuPerDeliveryMicros(), nchan.cpuPerDeliveryMicros()),
+				"x", TARGET_CPU_RATIO);
+		scenario.add("p50", ratio(vsriov.p(50), nchan.p(50)), "x");
+		scenario.add("p90", ratio(vsriov.p(90), nchan.p(90)), "x");
+		scenario.atMost("p99", ratio(vsriov.p(99), nchan.p(99)), "x", TARGET_P99_RATIO);
+		scenario.add("p99.9", ratio(vsriov.p(99.9), nchan.p(99.9)), "x");
+		scenario.add("deliveries/s", ratio(vsriov.deliveriesPerSecond(), nchan.deliveriesPerSecond()), "x");
+		scenario.add("RSS, polls parked", ratio(vsriov.rssBytes, nchan.rssBytes), "x");
+		double others = Math.max(vsriov.othersCores, nchan.othersCores);
+		scenario.atMost(MachineLoad.comparable(others) ? "comparable: other processes' CPU, the busier window"
+				: "NOT COMPARABLE: other processes' CPU, the busier window", others * 100, "% core",
+				MachineLoad.MAX_OTHERS_CORES * 100);
+	}
+
+	private static double ratio(double a, double b) {
+		return b == 0 ? Double.NaN : a / b;
+	}
+
+}
