@@ -19,10 +19,10 @@ import java.nio.file.Path;
 record MachineLoad(long busyTicks, long interruptTicks, double loadAverage) {
 
 	/**
-	 * Others may use at most a tenth of a core. Quiet, the machine's own daemons take 1 to 2 % (the
-	 * sandbox agent, kdamond); a build, a test run or another benchmark takes half a core or more. The
-	 * load generator and vsriov together need about the two cores there are (issue 13), so a tenth of a
-	 * core taken shows in the latencies.
+	 * Others may use at most a tenth of a core. On a quiet machine they took 0 to 4 % of a core in the
+	 * peer scenario's windows (the machine's own daemons); while a Maven build ran beside it, 30 to 90 %.
+	 * The load generator and vsriov together need about the two cores there are (issue 13), so a tenth
+	 * of a core taken shows in the latencies.
 	 */
 	static final double MAX_OTHERS_CORES = 0.10;
 
