@@ -129,11 +129,7 @@ final class NchanServer implements PeerServer<NchanMessageId> {
 
 	@Override
 	public HttpRequest publish(int vf, String json) {
-		return HttpRequest.newBuilder(URI.create(this.base + "/pub?id=" + vf))
-			.header("Content-Type", "application/json")
-			.timeout(PeerLoad.PUBLISH_TIMEOUT)
-			.POST(HttpRequest.BodyPublishers.ofString(json))
-			.build();
+		return PeerServer.postJson(this.base + "/pub?id=" + vf, json);
 	}
 
 	/** 201 when a subscriber was waiting, 202 when none was. */

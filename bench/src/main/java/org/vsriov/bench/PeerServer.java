@@ -1,6 +1,7 @@
 package org.vsriov.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Pattern;
@@ -42,6 +43,15 @@ interface PeerServer<C> extends AutoCloseable {
 
 	@Override
 	void close();
+
+	/** A POST of JSON, as the PF publishes to either server. */
+	static HttpRequest postJson(String uri, String json) {
+		return HttpRequest.newBuilder(URI.create(uri))
+			.header("Content-Type", "application/json")
+			.timeout(PeerLoad.PUBLISH_TIMEOUT)
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+	}
 
 	/** The {@code "blockMask": "0x..."} of a JSON body; 0 if it has none. */
 	static long blockMask(String json) {

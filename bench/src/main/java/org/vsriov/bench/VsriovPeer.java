@@ -32,11 +32,7 @@ final class VsriovPeer implements PeerServer<String> {
 
 	@Override
 	public HttpRequest publish(int vf, String json) {
-		return HttpRequest.newBuilder(URI.create(this.base + "/pf/vfs/" + vf + "/invalidations"))
-			.header("Content-Type", "application/json")
-			.timeout(PeerLoad.PUBLISH_TIMEOUT)
-			.POST(HttpRequest.BodyPublishers.ofString(json))
-			.build();
+		return PeerServer.postJson(this.base + "/pf/vfs/" + vf + "/invalidations", json);
 	}
 
 	@Override
