@@ -12,9 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -221,8 +220,9 @@ final class NchanServer implements PeerServer<NchanMessageId> {
 	}
 
 	/** The master and its workers. */
-	private List<Long> pids() {
-		var pids = new ArrayList<Long>();
+	@Override
+	public Set<Long> pids() {
+		var pids = new HashSet<Long>();
 		pids.add(this.master.pid());
 		this.master.children().forEach((worker) -> pids.add(worker.pid()));
 		return pids;

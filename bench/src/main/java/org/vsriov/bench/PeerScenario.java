@@ -2,6 +2,7 @@ package org.vsriov.bench;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
@@ -67,12 +68,13 @@ final class PeerScenario {
 	 * @param interruptCores what interrupt handling used, on average
 	 * @param loadBefore the one-minute load average at the window's start
 	 * @param loadAfter and at its end
+	 * @param busiestOthers the other processes that used the most CPU in the window
 	 * @param rssBytes the server's RSS with every poll parked, after the load
 	 * @param lost messages never delivered
 	 */
 	private record Window(double seconds, long serverCpuNanos, long generatorCpuNanos, long deliveries, long messages,
 			Histogram latencyMicros, Histogram lagMicros, double othersCores, double interruptCores, double loadBefore,
-			double loadAfter, long rssBytes, long lost) {
+			double loadAfter, String busiestOthers, long rssBytes, long lost) {
 
 		double cpuPerDeliveryMicros() {
 			return this.deliveries == 0 ? 0 : this.serverCpuNanos / 1000.0 / this.deliveries;
@@ -127,6 +129,8 @@ final class PeerScenario {
 			ledger.measure(from, to);
 			load.publishAtRate(this.sizes.rate, start, from, to);
 
+			var measured = new HashSet<>(server.pids());
+			measured.add(ProcessHandle.current().pid());
 			LockSupport.parkNanos(from - System.nanoTime());
 			long serverCpu = server.cpuNanos();
 			long generatorCpu = Harness.clientCpuNanos();
@@ -147,9 +151,9 @@ final class PeerScenario {
 			ledger.takeErrors().forEach((error) -> this.harness.report.error(server.name() + ": " + error));
 			return new Window(seconds, serverCpu, generatorCpu, ledger.deliveries(), ledger.messagesDelivered(),
 					ledger.latencyMicros(), load.lagMicros(),
-					machineAfter.othersCores(machine, serverCpu + generatorCpu, seconds),
-					machineAfter.interruptCores(machine, seconds), machine.loadAverage(), machineAfter.loadAverage(), rss,
-					lost);
+					machineAfter.othersCores(machine, measured, serverCpu + generatorCpu, seconds),
+					machineAfter.interruptCores(machine, seconds), machine.loadAverage(), machineAfter.loadAverage(),
+					machineAfter.busiestOthers(machine, measured, seconds, 3), rss, lost);
 		}
 	}
 
@@ -165,7 +169,9 @@ final class PeerScenario {
 	}
 
 	private void figures(String name, String conditions, Window window) {
-		var scenario = this.harness.report.scenario(name, load() + "; " + conditions);
+		var scenario = this.harness.report.scenario(name, load() + "; " + conditions
+				+ "; the busiest other processes in the window: "
+				+ (window.busiestOthers.isEmpty() ? "none" : window.busiestOthers));
 		scenario.add("server CPU per delivery", window.cpuPerDeliveryMicros(), "µs");
 		scenario.add("p50", window.p(50), "ms");
 		scenario.add("p90", window.p(90), "ms");

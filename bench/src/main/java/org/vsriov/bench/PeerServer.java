@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,9 @@ interface PeerServer<C> extends AutoCloseable {
 
 	/** Polls the server holds parked now. */
 	int parked() throws IOException;
+
+	/** Its processes. */
+	Set<Long> pids();
 
 	/** CPU time its processes have used so far. */
 	long cpuNanos();

@@ -231,15 +231,18 @@ final class ServerProcess implements AutoCloseable {
 	/** User plus system CPU time a process has used (its threads', the ended ones' too), from /proc/PID/stat. */
 	static long cpuNanos(long pid) {
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th.
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-			return ticks * NANOS_PER_TICK;
+			return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * NANOS_PER_TICK;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** User plus system time, in ticks, from the content of a /proc/PID/stat. */
+	static long cpuTicks(String stat) {
+		// Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th.
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 	/** Heap in use right after a full GC ({@code jcmd PID GC.run}), from the server's own metrics. */

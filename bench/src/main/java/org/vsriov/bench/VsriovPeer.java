@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * vsriov as the peer scenario drives it: the PF's {@code POST /pf/vfs/{vfId}/invalidations} and the
@@ -67,6 +68,11 @@ final class VsriovPeer implements PeerServer<String> {
 	@Override
 	public int parked() throws IOException {
 		return (int) this.server.metric("vsriov_polls_parked");
+	}
+
+	@Override
+	public Set<Long> pids() {
+		return Set.of(this.server.pid());
 	}
 
 	@Override
