@@ -25,7 +25,8 @@ record MachineLoad(long busyTicks, long interruptTicks, double loadAverage, Map<
 
 	/**
 	 * Others may use at most a tenth of a core. On a quiet machine they took 0 to 4 % of a core in the
-	 * peer scenario's windows (the machine's own daemons); while a Maven build ran beside it, 30 to 90 %.
+	 * peer scenario's windows (the machine's own daemons); beside another developer's build or test run,
+	 * 40 to 96 %.
 	 * The load generator and vsriov together need about the two cores there are (issue 13), so a tenth
 	 * of a core taken shows in the latencies.
 	 */
