@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.VsriovProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +44,8 @@ import org.springframework.http.MediaType;
  * request came a second late in a flood, which then had no answer.)</li>
  * <li>The listen backlog holds a burst of connections ({@code vsriov.http.accept-queue-size}), and
  * {@link Arrivals} lets it drain before a stop closes it.</li>
+ * <li>The PF side can have a listener of its own ({@link PfListener}), which no flood of VF
+ * connections fills.</li>
  * <li>A request Jetty cannot parse (a malformed request line or header, a URI or headers over its
  * limits, an unknown HTTP version) never reaches the servlet, so Jetty answers it itself, as an
  * HTML page by default: {@link ProblemErrorHandler} answers it as {@code application/problem+json}.</li>
@@ -55,9 +58,21 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 
 	private final Arrivals arrivals;
 
-	JettyConfiguration(VsriovProperties properties, Arrivals arrivals) {
+	private final boolean main;
+
+	/**
+	 * @param main whether this customizes the main server, which gets the PF listener if one is
+	 *     configured; the management server does not
+	 */
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, boolean main) {
 		this.settings = properties.http();
 		this.arrivals = arrivals;
+		this.main = main;
+	}
+
+	@Autowired
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals) {
+		this(properties, arrivals, true);
 	}
 
 	@Override
@@ -85,6 +100,10 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 			server.setHandler((minRead > 0 || minWrite > 0) ? new MinimumDataRateHandler(busy, minRead, minWrite) : busy);
 			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
+			Integer pfPort = this.settings.pfPort();
+			if (this.main && pfPort != null) {
+				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
+			}
 		});
 	}
 
