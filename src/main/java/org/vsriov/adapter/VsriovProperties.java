@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -110,6 +111,9 @@ public record VsriovProperties(
 	 * @param maxAdapterReads {@code GET /api/v1/pf} requests handled at once, whose answers list every
 	 *     VF; more wait, as above. 0 (the default) means half the CPUs, at least 1, which keeps CPU for
 	 *     the PF side and health
+	 * @param pfPort a listener of the PF side's own, or null (the default) for none: every operation
+	 *     but the VF's, on the address of {@code server.address}, with its own listen backlog and
+	 *     threads, so that no number of VF connections keeps a PF agent out; 0 picks a free port
 	 */
 	public record Http(
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration requestHeadTimeout,
@@ -118,11 +122,12 @@ public record VsriovProperties(
 			@DefaultValue("0B") DataSize minResponseDataRate,
 			@DefaultValue("4096") @Min(1) @Max(65535) int acceptQueueSize,
 			@DefaultValue("0") @Min(0) @Max(100_000) int maxBusyRequests,
-			@DefaultValue("0") @Min(0) @Max(100_000) int maxAdapterReads) {
+			@DefaultValue("0") @Min(0) @Max(100_000) int maxAdapterReads,
+			@Nullable @Min(0) @Max(65535) Integer pfPort) {
 
 		public static Http defaults() {
 			return new Http(Duration.ofSeconds(10), Duration.ofSeconds(10), DataSize.ofBytes(0), DataSize.ofBytes(0),
-					4096, 0, 0);
+					4096, 0, 0, null);
 		}
 
 		@AssertTrue(message = "vsriov.http.request-head-timeout and vsriov.http.io-timeout must be at least 100ms")

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.VsriovProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Configuration;
@@ -32,8 +33,8 @@ import org.springframework.http.MediaType;
  * everything else a parked poll costs; so it is turned off (docs/performance.md).</li>
  * <li>Slow and stalled clients are cut off: a request must arrive within
  * {@code vsriov.http.request-head-timeout} of its first byte ({@link RequestDeadline}); while it is
- * handled, a read or write may stall for {@code io-timeout} at most (Jetty's idle timeout during a
- * request; a parked poll does no I/O and is not cut); bodies and answers can be held to minimum
+ * handled, a read or write may stall for {@code io-timeout} at most (Jetty's idle timeout, the
+ * connection's or, if it differs, one during a request; a parked poll does no I/O and is not cut); bodies and answers can be held to minimum
  * data rates (Jetty's {@link MinimumDataRateHandler}, off by default: it measures an answer's rate
  * from its first write, so a 300-byte poll answer whose last write came 0.3 s later, after a
  * collection, failed with a 500).</li>
@@ -43,6 +44,8 @@ import org.springframework.http.MediaType;
  * request came a second late in a flood, which then had no answer.)</li>
  * <li>The listen backlog holds a burst of connections ({@code vsriov.http.accept-queue-size}), and
  * {@link Arrivals} lets it drain before a stop closes it.</li>
+ * <li>The PF side can have a listener of its own ({@link PfListener}), which no flood of VF
+ * connections fills.</li>
  * <li>A request Jetty cannot parse (a malformed request line or header, a URI or headers over its
  * limits, an unknown HTTP version) never reaches the servlet, so Jetty answers it itself, as an
  * HTML page by default: {@link ProblemErrorHandler} answers it as {@code application/problem+json}.</li>
@@ -55,19 +58,37 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 
 	private final Arrivals arrivals;
 
-	JettyConfiguration(VsriovProperties properties, Arrivals arrivals) {
+	private final boolean main;
+
+	/**
+	 * @param main whether this customizes the main server, which gets the PF listener if one is
+	 *     configured; the management server does not
+	 */
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, boolean main) {
 		this.settings = properties.http();
 		this.arrivals = arrivals;
+		this.main = main;
+	}
+
+	@Autowired
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals) {
+		this(properties, arrivals, true);
 	}
 
 	@Override
 	public void customize(ConfigurableJettyWebServerFactory factory) {
 		factory.addServerCustomizers((server) -> {
+			long io = this.settings.ioTimeout().toMillis();
 			for (Connector connector : server.getConnectors()) {
 				for (var connectionFactory : connector.getConnectionFactories()) {
 					if (connectionFactory instanceof HttpConnectionFactory http) {
 						http.getHttpConfiguration().setHeaderCacheSize(0);
-						http.getHttpConfiguration().setIdleTimeout(this.settings.ioTimeout().toMillis());
+						// Only if it differs from the connection's own (by default they are equal): Jetty
+						// then reschedules the connection's timer as each request begins or ends, and in a
+						// burst the request threads queued on its scheduler's one lock.
+						if (io != connector.getIdleTimeout()) {
+							http.getHttpConfiguration().setIdleTimeout(io);
+						}
 					}
 				}
 				if (connector instanceof ServerConnector network) {
@@ -75,6 +96,7 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				}
 				connector.addEventListener(this.arrivals);
 			}
+			this.arrivals.watch(server);
 			var adapterReads = BusyRequests.adapterReads(maxAdapterReads(), this.settings.ioTimeout());
 			adapterReads.setHandler(server.getHandler());
 			var busy = BusyRequests.any(this.settings.maxBusyRequests(), this.settings.ioTimeout());
@@ -85,6 +107,10 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 			server.setHandler((minRead > 0 || minWrite > 0) ? new MinimumDataRateHandler(busy, minRead, minWrite) : busy);
 			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
+			Integer pfPort = this.settings.pfPort();
+			if (this.main && pfPort != null) {
+				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
+			}
 		});
 	}
 

@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
  * then on (503 {@code service-stopping}). Graceful shutdown waits for open requests, and a parked poll
  * is one for up to its whole timeout, so this runs first: its phase is above the web server's
  * graceful-shutdown phase ({@code DEFAULT_PHASE - 1024}). It then lets the listen backlog drain
- * ({@link Arrivals}), so that every connection the kernel accepted gets its answer instead of a
- * reset when graceful shutdown closes the listening socket.
+ * and the connections accepted begin their requests ({@link Arrivals}), so that every connection the
+ * kernel accepted gets its answer instead of a reset when graceful shutdown closes the listening
+ * socket and the connections without a request.
  */
 @Component
 class PollRelease implements SmartLifecycle {
@@ -53,15 +54,18 @@ class PollRelease implements SmartLifecycle {
 		logger.info("Stopping: answered " + parked + " parked poll(s) with 204");
 		long start = System.nanoTime();
 		try {
-			if (!this.arrivals.awaitQuiet(QUIET, DRAIN_LIMIT)) {
-				logger.info("Stopping: connections still arriving after " + DRAIN_LIMIT.toSeconds() + " s");
+			if (this.arrivals.awaitQuiet(QUIET, DRAIN_LIMIT)) {
+				logger.debug("Stopping: no connection opened or closed for " + QUIET.toMillis() + " ms, and every "
+						+ "one has begun a request, after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+			}
+			else {
+				logger.info("Stopping: connections still arriving after " + DRAIN_LIMIT.toSeconds() + " s ("
+						+ this.arrivals.unstarted() + " without a request yet)");
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		logger.debug("Stopping: no connection opened or closed for " + QUIET.toMillis() + " ms after "
-				+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
 	}
 
 	@Override

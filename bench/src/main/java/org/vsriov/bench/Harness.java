@@ -48,7 +48,7 @@ final class Harness {
 	 * @param settings more of the server's settings, as {@code --name=value} arguments
 	 */
 	ServerProcess launch(String name, int vfs, String... settings) {
-		var server = ServerProcess.start(this.options, name, vfs, false, List.of(settings));
+		var server = ServerProcess.start(this.options, name, vfs, false, false, List.of(settings));
 		this.launches.add(server);
 		return server;
 	}

@@ -21,9 +21,11 @@ import java.util.Set;
  * @param attacks which attacks the overload scenario makes
  * @param managementPort whether the overload scenario's servers run the actuator on a port of their own
  *     ({@code management.server.port}), where the probe's health requests then go
+ * @param pfPort whether the overload scenario's servers serve the PF side on a listener of its own
+ *     ({@code vsriov.http.pf-port}), where the probe's PF requests then go
  */
 record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, String java, List<String> serverJvmArgs, Path output,
-		Set<String> scenarios, Set<String> attacks, boolean managementPort) {
+		Set<String> scenarios, Set<String> attacks, boolean managementPort, boolean pfPort) {
 
 	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start", "overload", "peer");
 
@@ -34,12 +36,14 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 
 	static final String USAGE = """
 			usage: bench/run [--smoke] [--only latency,throughput,capacity,start,overload,peer] [--attacks stalled,slowloris,flood,sigterm]
-			                 [--management-port] [--jvm-args "..."] [--out FILE]
+			                 [--management-port] [--pf-port] [--jvm-args "..."] [--out FILE]
 			  --smoke            small counts, a few seconds, correctness only (what CI runs)
 			  --only             run only these scenarios (default: all)
 			  --attacks          the overload scenario makes only these attacks (default: all)
 			  --management-port  the overload scenario's servers run the actuator on a port of their own
 			                     (management.server.port), and the probe's health requests go there
+			  --pf-port          the overload scenario's servers serve the PF side on a listener of its own
+			                     (vsriov.http.pf-port), and the probe's PF requests go there
 			  --jvm-args         the server's JVM options (default: %s)
 			  --out              the JSON results (default: target/bench/results.json)
 			""".formatted(DEFAULT_JVM_ARGS);
@@ -54,6 +58,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 		Set<String> scenarios = Set.copyOf(ALL);
 		Set<String> attacks = Set.copyOf(ATTACKS);
 		boolean managementPort = false;
+		boolean pfPort = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--smoke" -> smoke = true;
@@ -65,6 +70,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 				case "--only" -> scenarios = Set.of(value(args, ++i).split(","));
 				case "--attacks" -> attacks = Set.of(value(args, ++i).split(","));
 				case "--management-port" -> managementPort = true;
+				case "--pf-port" -> pfPort = true;
 				default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
 			}
 		}
@@ -79,7 +85,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 		}
 		String java = ProcessHandle.current().info().command().orElse("java");
 		List<String> jvm = jvmArgs.isBlank() ? List.of() : Arrays.asList(jvmArgs.trim().split("\\s+"));
-		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios, attacks, managementPort);
+		return new Options(smoke, jar, cds, fat, java, jvm, output, scenarios, attacks, managementPort, pfPort);
 	}
 
 	private static String value(String[] args, int i) {
@@ -92,7 +98,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 	/** The same run, but launching the executable jar as built, without CDS. */
 	Options asBuilt() {
 		return new Options(this.smoke, this.fatJar, null, this.fatJar, this.java, this.serverJvmArgs, this.output,
-				this.scenarios, this.attacks, this.managementPort);
+				this.scenarios, this.attacks, this.managementPort, this.pfPort);
 	}
 
 	boolean runs(String scenario) {

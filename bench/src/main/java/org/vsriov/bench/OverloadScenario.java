@@ -145,7 +145,7 @@ final class OverloadScenario {
 								Integer.toString(count))))) {
 			var scenario = this.harness.report.scenario(title, description + " " + probing(server));
 			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(this.sizes.vfs), server.managementPort());
+			var probe = new Probe(loop, Probe.everyVf(this.sizes.vfs), server.managementPort(), server.pfPort());
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
@@ -194,7 +194,7 @@ final class OverloadScenario {
 							Integer.toString(size.vfs), "--timeout", size.pollTimeout, "--patience-ms",
 							Long.toString(pollWithin.toMillis()))))) {
 				attackers.awaitReady(READY_WITHIN);
-				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs), server.managementPort());
+				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs), server.managementPort(), server.pfPort());
 				var kernel = KernelCounters.read();
 				var load = new Load(server, loop);
 				loop.run(() -> ledger.measureFrom(System.nanoTime()));
@@ -264,7 +264,7 @@ final class OverloadScenario {
 							+ "refused, not unanswered. The probe runs until the SIGTERM. %s",
 					size.burst, size.pollTimeout, BURST_PROCESSES, size.sigtermAfter.toMillis() / 1000.0, probing(server)));
 			attackers.awaitReady(READY_WITHIN);
-			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort());
+			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort(), server.pfPort());
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
 			long go = go(loop, probe, attackers);
@@ -287,10 +287,13 @@ final class OverloadScenario {
 		}
 	}
 
-	/** The attack's server: with the actuator on a port of its own if the run asks for it (--management-port). */
+	/**
+	 * The attack's server: with the actuator on a port of its own if the run asks for it
+	 * (--management-port), and the PF side on a listener of its own (--pf-port).
+	 */
 	private ServerProcess server(String name) {
 		return ServerProcess.start(this.options, "overload-" + name, this.sizes.vfs, this.options.managementPort(),
-				List.of());
+				this.options.pfPort(), List.of());
 	}
 
 	private String probing(ServerProcess server) {
@@ -299,12 +302,15 @@ final class OverloadScenario {
 				? "health on the management port " + server.managementPort()
 						+ ", management.server.port: a Jetty of its own, with its own connector, threads and accept queue"
 				: "health on the main port";
+		String pf = (server.pfPort() != server.port())
+				? "on the PF listener " + server.pfPort() + " (vsriov.http.pf-port: its own accept queue and threads)"
+				: "on the main port";
 		return String.format("Server: %d VFs; attack processes connect from 127.0.0.11 and on. Probe: a PF "
 				+ "invalidation every %d ms on a keep-alive connection and one on "
-				+ "a new connection, GET /actuator/health every %d ms on a new connection (%s); no answer within %d s (or "
+				+ "a new connection (%s), GET /actuator/health every %d ms on a new connection (%s); no answer within %d s (or "
 				+ "a close first) is unanswered, and counts as %d s in the percentiles. Recovery: from the attack's stop "
 				+ "until the PF and health requests on new connections are answered within %d ms %d times in a row and a "
-				+ "VF's timeout=0 poll is answered", this.sizes.vfs, 25, 50, health, Probe.LIMIT_NANOS / 1_000_000_000,
+				+ "VF's timeout=0 poll is answered", this.sizes.vfs, 25, pf, 50, health, Probe.LIMIT_NANOS / 1_000_000_000,
 				Probe.LIMIT_NANOS / 1_000_000_000, ProbeSamples.FAST_NANOS / 1_000_000, ProbeSamples.IN_A_ROW);
 	}
 

@@ -108,8 +108,10 @@ final class Probe {
 
 	private final Invalidations invalidations;
 
-	// Where the health requests go; the others go to the loop's own address, the main port.
+	// Where the health and the PF requests go; a VF's poll goes to the loop's own address, the main port.
 	private final InetSocketAddress health;
+
+	private final InetSocketAddress pf;
 
 	private final List<Sample> samples = new ArrayList<>();
 
@@ -123,11 +125,12 @@ final class Probe {
 
 	private final Set<Exchange> inFlight = new HashSet<>();
 
-	/** A probe whose health requests go to {@code healthPort} on loopback. */
-	Probe(Loop loop, Invalidations invalidations, int healthPort) {
+	/** A probe whose health requests go to {@code healthPort} on loopback, and its PF requests to {@code pfPort}. */
+	Probe(Loop loop, Invalidations invalidations, int healthPort, int pfPort) {
 		this.loop = loop;
 		this.invalidations = invalidations;
 		this.health = new InetSocketAddress("127.0.0.1", healthPort);
+		this.pf = new InetSocketAddress("127.0.0.1", pfPort);
 	}
 
 	/**
@@ -217,8 +220,11 @@ final class Probe {
 				return;
 			}
 		}
-		ChannelFuture connect = (stream == Stream.HEALTH) ? this.loop.bootstrap().connect(this.health)
-				: this.loop.bootstrap().connect();
+		ChannelFuture connect = switch (stream) {
+			case HEALTH -> this.loop.bootstrap().connect(this.health);
+			case PF_KEEP_ALIVE, PF_NEW_CONNECTION -> this.loop.bootstrap().connect(this.pf);
+			default -> this.loop.bootstrap().connect();
+		};
 		connect.addListener((ChannelFuture done) -> {
 			if (!done.isSuccess()) {
 				request.release();

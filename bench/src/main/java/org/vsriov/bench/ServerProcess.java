@@ -40,6 +40,9 @@ final class ServerProcess implements AutoCloseable {
 	// The actuator's port: the main port, or one of its own.
 	private final int managementPort;
 
+	// Where the PF side is served: the main port, or a listener of its own (vsriov.http.pf-port).
+	private final int pfPort;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final long readyMillis;
@@ -48,10 +51,15 @@ final class ServerProcess implements AutoCloseable {
 
 	private final long idleRssBytes;
 
-	private ServerProcess(Options options, String name, int vfs, boolean ownManagementPort, List<String> settings)
-			throws IOException {
+	private ServerProcess(Options options, String name, int vfs, boolean ownManagementPort, boolean ownPfPort,
+			List<String> settings) throws IOException {
 		this.port = freePort();
 		this.managementPort = ownManagementPort ? freePort(this.port) : this.port;
+		int pf = ownPfPort ? freePort(this.port) : this.port;
+		while (ownPfPort && pf == this.managementPort) {
+			pf = freePort(this.port);
+		}
+		this.pfPort = pf;
 		var command = new ArrayList<String>();
 		command.add(options.java());
 		command.addAll(options.serverJvmArgs());
@@ -71,6 +79,10 @@ final class ServerProcess implements AutoCloseable {
 			command.addAll(List.of("--management.server.port=" + this.managementPort,
 					"--management.server.address=127.0.0.1"));
 		}
+		if (ownPfPort) {
+			// A second connector of the main Jetty, with its own accept queue and threads.
+			command.add("--vsriov.http.pf-port=" + this.pfPort);
+		}
 		this.log = options.output().toAbsolutePath().resolveSibling("server-" + name + ".log");
 		Files.createDirectories(this.log.getParent());
 		long launched = System.nanoTime();
@@ -87,17 +99,18 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	static ServerProcess start(Options options, String name, int vfs) {
-		return start(options, name, vfs, false, List.of());
+		return start(options, name, vfs, false, false, List.of());
 	}
 
 	/**
-	 * A server whose actuator, if {@code ownManagementPort}, runs on a port of its own.
+	 * A server whose actuator, if {@code ownManagementPort}, runs on a port of its own, and whose PF
+	 * side, if {@code ownPfPort}, has a listener of its own.
 	 * @param settings more of the server's settings, as {@code --name=value} arguments
 	 */
-	static ServerProcess start(Options options, String name, int vfs, boolean ownManagementPort,
+	static ServerProcess start(Options options, String name, int vfs, boolean ownManagementPort, boolean ownPfPort,
 			List<String> settings) {
 		try {
-			return new ServerProcess(options, name, vfs, ownManagementPort, settings);
+			return new ServerProcess(options, name, vfs, ownManagementPort, ownPfPort, settings);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -175,6 +188,11 @@ final class ServerProcess implements AutoCloseable {
 
 	boolean ownManagementPort() {
 		return this.managementPort != this.port;
+	}
+
+	/** Where the PF side is served: {@link #port()}, unless launched with a PF listener of its own. */
+	int pfPort() {
+		return this.pfPort;
 	}
 
 	long pid() {
