@@ -31,6 +31,9 @@ import org.HdrHistogram.Histogram;
 final class OverloadScenario {
 
 	// A poll not answered within its timeout plus this is unanswered; a connect gets as long.
+	// How long the probe runs before an attack starts.
+	private static final Duration PROBE_WARM_UP = Duration.ofSeconds(2);
+
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	private static final Duration READY_WITHIN = Duration.ofSeconds(30);
@@ -336,9 +339,15 @@ final class OverloadScenario {
 	}
 
 	/** Starts the probe and then the attack. */
+	/**
+	 * Starts the probe, and the attack once the probe has run for {@link #PROBE_WARM_UP}: the figures
+	 * are those of the requests sent from then on, a warm server's under attack, not a cold one's
+	 * (the first requests of a fresh server took up to half a second, attack or not).
+	 */
 	private static long go(Loop loop, Probe probe, Attackers attackers) {
-		long go = System.nanoTime();
 		loop.run(probe::start);
+		Harness.pause(PROBE_WARM_UP);
+		long go = System.nanoTime();
 		attackers.go();
 		return go;
 	}
