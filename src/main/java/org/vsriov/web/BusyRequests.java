@@ -28,27 +28,27 @@ final class BusyRequests extends QoSHandler {
 	 * Every request but PF commands (every PF request but a GET), long polls (which hold no thread
 	 * while they wait, and are bounded on their own) and the actuator, which are never held back; and
 	 * {@link #adapterReads}, which have a limit of their own (in this one too, those waiting for it
-	 * would take every place).
+	 * would take every place). Nor requests on the PF listener, whose threads are its bound.
 	 * @param max requests handled at once, or 0 for half the server's threads
 	 */
 	static BusyRequests any(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
 		busy.exclude((request) -> {
 			String path = Request.getPathInContext(request);
-			return isNeverHeldBack(request.getMethod(), path) || isAdapterRead(path);
+			return PfListener.isOn(request) || isNeverHeldBack(request.getMethod(), path) || isAdapterRead(path);
 		});
 		return busy;
 	}
 
 	/**
-	 * {@code GET /api/v1/pf}, whose answer lists every VF (708 KB with 4,000): 400 clients asking for
-	 * it without reading the answers kept both cores busy building them, and the PF's own requests
-	 * waited 200 to 500 ms (docs/decisions/0007-overload.md).
+	 * {@code GET /api/v1/pf} (but on the PF listener), whose answer lists every VF (708 KB with
+	 * 4,000): 400 clients asking for it without reading the answers kept both cores busy building
+	 * them, and the PF's own requests waited 200 to 500 ms (docs/decisions/0007-overload.md).
 	 * @param max requests handled at once
 	 */
 	static BusyRequests adapterReads(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
-		busy.include((request) -> isAdapterRead(Request.getPathInContext(request)));
+		busy.include((request) -> !PfListener.isOn(request) && isAdapterRead(Request.getPathInContext(request)));
 		return busy;
 	}
 

@@ -33,8 +33,9 @@ import org.springframework.http.MediaType;
  * everything else a parked poll costs; so it is turned off (docs/performance.md).</li>
  * <li>Slow and stalled clients are cut off: a request must arrive within
  * {@code vsriov.http.request-head-timeout} of its first byte ({@link RequestDeadline}); while it is
- * handled, a read or write may stall for {@code io-timeout} at most (Jetty's idle timeout, the
- * connection's or, if it differs, one during a request; a parked poll does no I/O and is not cut); bodies and answers can be held to minimum
+ * handled, a read or write may stall for {@code io-timeout} at most (Jetty's idle timeout: the
+ * connection's, or if it differs, one set for the request; a parked poll does no I/O and is not
+ * cut); bodies and answers can be held to minimum
  * data rates (Jetty's {@link MinimumDataRateHandler}, off by default: it measures an answer's rate
  * from its first write, so a 300-byte poll answer whose last write came 0.3 s later, after a
  * collection, failed with a 500).</li>
@@ -96,7 +97,6 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				}
 				connector.addEventListener(this.arrivals);
 			}
-			this.arrivals.watch(server);
 			var adapterReads = BusyRequests.adapterReads(maxAdapterReads(), this.settings.ioTimeout());
 			adapterReads.setHandler(server.getHandler());
 			var busy = BusyRequests.any(this.settings.maxBusyRequests(), this.settings.ioTimeout());
@@ -111,6 +111,7 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 			if (this.main && pfPort != null) {
 				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
 			}
+			this.arrivals.watch(server);
 		});
 	}
 

@@ -11,6 +11,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -28,8 +30,12 @@ final class PfListener extends Handler.Wrapper {
 
 	private static final Log logger = LogFactory.getLog(PfListener.class);
 
+	/** The connector's name. */
+	static final String NAME = "pf";
+
 	// A PF agent, an admin and the actuator: short requests, a few at a time. Two of them are the
-	// connector's acceptor and selector.
+	// connector's acceptor and selector. They are the listener's bound: its requests are not held
+	// back by the busy limits (BusyRequests), which VF traffic on the main port fills.
 	static final int THREADS = 8;
 
 	private final ServerConnector connector;
@@ -51,11 +57,16 @@ final class PfListener extends Handler.Wrapper {
 	 */
 	static void add(Server server, int port, int acceptQueueSize, Connection.Listener listener) {
 		var main = (ServerConnector) server.getConnectors()[0];
+		if (main.getConnectionFactory(SslConnectionFactory.class) != null) {
+			// Its TLS would need a connection factory of its own, sharing the main one's keys.
+			throw new IllegalStateException("vsriov.http.pf-port cannot be used with server.ssl yet: "
+					+ "leave it unset, or terminate TLS in front of the service");
+		}
 		var threads = new QueuedThreadPool(THREADS, THREADS / 2);
 		threads.setName("pf");
 		server.addBean(threads);
 		var connector = new ServerConnector(server, threads, null, null, 1, 1, copies(main.getConnectionFactories()));
-		connector.setName("pf");
+		connector.setName(NAME);
 		connector.setHost(main.getHost());
 		connector.setPort(port);
 		connector.setAcceptQueueSize(acceptQueueSize);
@@ -74,16 +85,28 @@ final class PfListener extends Handler.Wrapper {
 		server.setHandler(refusal);
 	}
 
+	/** A VF operation's path, under the servlet context's path ({@code server.servlet.context-path}). */
+	private boolean isVfPath(Request request) {
+		String path = request.getHttpURI().getDecodedPath();
+		ContextHandler context = getServer().getDescendant(ContextHandler.class);
+		String vfs = ((context != null) ? context.getContextPath().replaceAll("/$", "") : "") + "/api/v1/vfs";
+		return path.equals(vfs) || path.startsWith(vfs + "/");
+	}
+
 	private static ConnectionFactory[] copies(java.util.Collection<ConnectionFactory> factories) {
 		return factories.stream().map((factory) -> (factory instanceof HttpConnectionFactory http)
 				? new HttpConnectionFactory(new HttpConfiguration(http.getHttpConfiguration())) : factory)
 			.toArray(ConnectionFactory[]::new);
 	}
 
+	/** Whether the request came to the PF listener. */
+	static boolean isOn(Request request) {
+		return NAME.equals(request.getConnectionMetaData().getConnector().getName());
+	}
+
 	@Override
 	public boolean handle(Request request, Response response, Callback callback) throws Exception {
-		if (request.getConnectionMetaData().getConnector() == this.connector
-				&& Request.getPathInContext(request).startsWith("/api/v1/vfs")) {
+		if (request.getConnectionMetaData().getConnector() == this.connector && isVfPath(request)) {
 			Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404, "the VF's operations are not "
 					+ "served on the PF listener (vsriov.http.pf-port); they are on port " + this.main.getLocalPort());
 			return true;

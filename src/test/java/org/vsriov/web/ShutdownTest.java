@@ -7,13 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.vsriov.VsriovApplication;
 import org.vsriov.adapter.VirtualAdapter;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +70,7 @@ class ShutdownTest {
 
 	@Test
 	void requestOnAConnectionAcceptedBeforeTheStopShouldBeAnsweredEvenIfItComesLate() throws Exception {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(VsriovApplication.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(VsriovApplication.class, SlowRequests.class)
 			.run("--server.port=0");
 		int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
 		var arrivals = context.getBean(Arrivals.class);
@@ -74,19 +81,46 @@ class ShutdownTest {
 			var stopping = new Thread(context::close);
 			stopping.start();
 			await().until(() -> !release.isRunning());
-			// A client slower than the stop's 1.2 s without a new connection: in a burst, thousands of
-			// accepted connections wait that long for a thread to read their request.
-			Thread.sleep(1_500);
+			// A client slower than the stop's wait for connections to cease: in a burst, thousands of
+			// accepted connections wait that long for a thread to read their request, or for their
+			// client to send it. Its request then takes a while from parsed to handled (SlowRequests):
+			// graceful shutdown counts it only once handled.
+			Thread.sleep(PollRelease.QUIET.plusMillis(300).toMillis());
 			socket.getOutputStream().write("GET /api/v1/vfs/0/invalidations?timeout=30s HTTP/1.1\r\nHost: x\r\n\r\n"
 				.getBytes(StandardCharsets.US_ASCII));
 			String head = RawHttp.readHead(socket.getInputStream());
 			assertThat(head).startsWith("HTTP/1.1 503 ");
-			assertThat(head.toLowerCase()).contains("\r\nretry-after: 5\r\n");
+			assertThat(head.toLowerCase(Locale.ROOT)).contains("\r\nretry-after: 5\r\n");
 			stopping.join(10_000);
+			assertThat(stopping.isAlive()).as("the stop has ended").isFalse();
 		}
 		finally {
 			context.close();
 		}
+	}
+
+	/** 300 ms between a request's head being parsed and the request reaching the handlers. */
+	@Configuration(proxyBeanMethods = false)
+	static class SlowRequests {
+
+		@Bean
+		WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> slowRequests() {
+			return (factory) -> factory.addServerCustomizers((server) -> {
+				for (Connector connector : server.getConnectors()) {
+					HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+					http.getHttpConfiguration().addCustomizer((request, responseHeaders) -> {
+						try {
+							Thread.sleep(300);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+						}
+						return request;
+					});
+				}
+			});
+		}
+
 	}
 
 }
