@@ -30,10 +30,10 @@ import org.HdrHistogram.Histogram;
  */
 final class OverloadScenario {
 
-	// A poll not answered within its timeout plus this is unanswered; a connect gets as long.
 	// How long the probe runs before an attack starts.
 	private static final Duration PROBE_WARM_UP = Duration.ofSeconds(2);
 
+	// A poll not answered within its timeout plus this is unanswered; a connect gets as long.
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
 	private static final Duration READY_WITHIN = Duration.ofSeconds(30);
@@ -149,9 +149,10 @@ final class OverloadScenario {
 			var scenario = this.harness.report.scenario(title, description + " " + probing(server));
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(this.sizes.vfs), server.managementPort(), server.pfPort());
+			warmUp(loop, probe);
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
-			long go = go(loop, probe, attackers);
+			long go = go(attackers);
 			Harness.pause(length);
 			attackers.stop();
 			long stop = load.mark();
@@ -198,10 +199,11 @@ final class OverloadScenario {
 							Long.toString(pollWithin.toMillis()))))) {
 				attackers.awaitReady(READY_WITHIN);
 				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs), server.managementPort(), server.pfPort());
+				warmUp(loop, probe);
 				var kernel = KernelCounters.read();
 				var load = new Load(server, loop);
 				loop.run(() -> ledger.measureFrom(System.nanoTime()));
-				long go = go(loop, probe, attackers);
+				long go = go(attackers);
 				// A poll's fate is known at most a connect and a poll after the start.
 				long deadline = go + pollWithin.multipliedBy(2).plusSeconds(10).toNanos();
 				while (!attackers.reported() && System.nanoTime() < deadline) {
@@ -268,9 +270,10 @@ final class OverloadScenario {
 					size.burst, size.pollTimeout, BURST_PROCESSES, size.sigtermAfter.toMillis() / 1000.0, probing(server)));
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort(), server.pfPort());
+			warmUp(loop, probe);
 			var kernel = KernelCounters.read();
 			var load = new Load(server, loop);
-			long go = go(loop, probe, attackers);
+			long go = go(attackers);
 			Harness.pause(size.sigtermAfter);
 			loop.run(probe::stop);
 			long signalled = load.mark();
@@ -338,15 +341,19 @@ final class OverloadScenario {
 		}
 	}
 
-	/** Starts the probe and then the attack. */
 	/**
-	 * Starts the probe, and the attack once the probe has run for {@link #PROBE_WARM_UP}: the figures
-	 * are those of the requests sent from then on, a warm server's under attack, not a cold one's
-	 * (the first requests of a fresh server took up to half a second, attack or not).
+	 * Starts the probe, and lets it run for {@link #PROBE_WARM_UP} before the attack: the figures
+	 * are those of a warm server under attack, not a cold one's (the first requests of a fresh
+	 * server took up to half a second, attack or not). What is measured from the attack's start
+	 * (the server's CPU, the probe's lag, the ledger) starts after this.
 	 */
-	private static long go(Loop loop, Probe probe, Attackers attackers) {
+	private static void warmUp(Loop loop, Probe probe) {
 		loop.run(probe::start);
 		Harness.pause(PROBE_WARM_UP);
+	}
+
+	/** Starts the attack; the figures count from the time it returns. */
+	private static long go(Attackers attackers) {
 		long go = System.nanoTime();
 		attackers.go();
 		return go;
