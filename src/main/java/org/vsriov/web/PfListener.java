@@ -11,9 +11,9 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -63,7 +63,7 @@ final class PfListener extends Handler.Wrapper {
 					+ "leave it unset, or terminate TLS in front of the service");
 		}
 		var threads = new QueuedThreadPool(THREADS, THREADS / 2);
-		threads.setName("pf");
+		threads.setName(NAME);
 		server.addBean(threads);
 		var connector = new ServerConnector(server, threads, null, null, 1, 1, copies(main.getConnectionFactories()));
 		connector.setName(NAME);
@@ -89,10 +89,12 @@ final class PfListener extends Handler.Wrapper {
 	private boolean isVfPath(Request request) {
 		String path = request.getHttpURI().getDecodedPath();
 		ContextHandler context = getServer().getDescendant(ContextHandler.class);
-		String vfs = ((context != null) ? context.getContextPath().replaceAll("/$", "") : "") + "/api/v1/vfs";
+		String contextPath = (context != null) ? context.getContextPath() : "/";
+		String vfs = ("/".equals(contextPath) ? "" : contextPath) + "/api/v1/vfs";
 		return path.equals(vfs) || path.startsWith(vfs + "/");
 	}
 
+	// java.util's Collection by its full name: Handler.Collection, a member of the superclass, hides an import.
 	private static ConnectionFactory[] copies(java.util.Collection<ConnectionFactory> factories) {
 		return factories.stream().map((factory) -> (factory instanceof HttpConnectionFactory http)
 				? new HttpConnectionFactory(new HttpConfiguration(http.getHttpConfiguration())) : factory)

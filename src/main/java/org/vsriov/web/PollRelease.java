@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
  * then on (503 {@code service-stopping}). Graceful shutdown waits for open requests, and a parked poll
  * is one for up to its whole timeout, so this runs first: its phase is above the web server's
  * graceful-shutdown phase ({@code DEFAULT_PHASE - 1024}). It then lets the listen backlog drain
- * and the connections accepted begin their requests ({@link Arrivals}), so that every connection the
- * kernel accepted gets its answer instead of a reset when graceful shutdown closes the listening
- * socket and the connections without a request.
+ * and the connections accepted have their requests handled ({@link Arrivals}), so that every
+ * connection the kernel accepted gets its answer instead of a reset when graceful shutdown closes
+ * the listening socket and the connections without a request.
  */
 @Component
 class PollRelease implements SmartLifecycle {
@@ -28,7 +28,7 @@ class PollRelease implements SmartLifecycle {
 	static final Duration QUIET = Duration.ofMillis(1200);
 
 	// With graceful shutdown after it, meant to fit Docker's 10 s between SIGTERM and SIGKILL: the
-	// overload benchmark's burst measured 9.0 s from SIGTERM to exit on a quiet machine, and up to
+	// overload benchmark's burst measured 7.6 to 9.0 s from SIGTERM to exit on a quiet machine, and up to
 	// 12.2 s on a busy one (docs/decisions/0007-overload.md).
 	private static final Duration DRAIN_LIMIT = Duration.ofSeconds(4);
 
