@@ -4,9 +4,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +52,7 @@ class PfListenerBusyLimitTest {
 		this.sockets.add(RawHttp.send(this.mainPort, PF_READ));
 		await("the main port's PF read waits for the place").until(() -> busy.getSuspendedRequestCount() == 1);
 
-		try (Socket pf = RawHttp.send(pfPort(), PF_READ)) {
+		try (Socket pf = RawHttp.send(PfListenerServerTest.pfPort(this.context), PF_READ)) {
 			// Well before the 3 s after which a request held back would get its 503.
 			pf.setSoTimeout(2_000);
 			assertThat(RawHttp.readHead(pf.getInputStream())).startsWith("HTTP/1.1 200");
@@ -72,15 +70,6 @@ class PfListenerBusyLimitTest {
 			handler = wrapper.getHandler();
 		}
 		throw new AssertionError("no busy limit");
-	}
-
-	private int pfPort() {
-		for (Connector connector : ((JettyWebServer) this.context.getWebServer()).getServer().getConnectors()) {
-			if (PfListener.NAME.equals(connector.getName())) {
-				return ((ServerConnector) connector).getLocalPort();
-			}
-		}
-		throw new AssertionError("no PF listener");
 	}
 
 }

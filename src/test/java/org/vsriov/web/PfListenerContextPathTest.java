@@ -2,12 +2,9 @@ package org.vsriov.web;
 
 import java.net.Socket;
 
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 
@@ -23,12 +20,7 @@ class PfListenerContextPathTest {
 
 	@Test
 	void vfOperationUnderTheContextPathShouldBeRefusedAndThePfsServed() throws Exception {
-		int pfPort = 0;
-		for (Connector connector : ((JettyWebServer) this.context.getWebServer()).getServer().getConnectors()) {
-			if (PfListener.NAME.equals(connector.getName())) {
-				pfPort = ((ServerConnector) connector).getLocalPort();
-			}
-		}
+		int pfPort = PfListenerServerTest.pfPort(this.context);
 		try (Socket socket = RawHttp.send(pfPort, "GET /x/api/v1/vfs/0/invalidations?timeout=0 HTTP/1.1\r\nHost: x\r\n\r\n")) {
 			assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 404 ");
 		}

@@ -47,12 +47,18 @@ class PfListenerServerTest {
 
 	@BeforeEach
 	void findPfPort() {
-		for (Connector connector : ((JettyWebServer) this.context.getWebServer()).getServer().getConnectors()) {
-			if ("pf".equals(connector.getName())) {
-				this.pfPort = ((ServerConnector) connector).getLocalPort();
+		this.pfPort = pfPort(this.context);
+		assertThat(this.pfPort).as("the PF listener's port").isPositive().isNotEqualTo(this.mainPort);
+	}
+
+	/** The port the PF listener of the context's server listens on. */
+	static int pfPort(ServletWebServerApplicationContext context) {
+		for (Connector connector : ((JettyWebServer) context.getWebServer()).getServer().getConnectors()) {
+			if (PfListener.NAME.equals(connector.getName())) {
+				return ((ServerConnector) connector).getLocalPort();
 			}
 		}
-		assertThat(this.pfPort).as("the PF listener's port").isPositive().isNotEqualTo(this.mainPort);
+		throw new AssertionError("the server has no PF listener");
 	}
 
 	@AfterEach
