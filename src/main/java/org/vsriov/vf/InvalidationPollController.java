@@ -1,6 +1,7 @@
 package org.vsriov.vf;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -9,11 +10,13 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.BlockMask;
+import org.vsriov.adapter.PollOutcome;
+import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VirtualAdapter;
-import org.vsriov.web.LongPoll;
-import org.vsriov.web.LongPolls;
+import org.vsriov.adapter.Waiter;
+import org.vsriov.web.PolledStream;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,22 +29,44 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The VF's pending IOCTL_VPCI_INVALIDATE_BLOCK as a long poll: it completes with the merged mask,
  * which NDIS hands the VF driver as OID_SRIOV_VF_INVALIDATE_CONFIG_BLOCK. A parked poll holds a
- * connection, not a thread (Servlet async).
+ * connection, not a thread. Its GET is served below Spring MVC ({@link PolledStream}); the mapping
+ * here describes it, and refuses HEAD.
  */
 @RestController
 @Tag(name = "VF")
-class InvalidationPollController {
+class InvalidationPollController implements PolledStream<BlockMask> {
+
+	private static final String PATH = "/api/v1/vfs/{vfId}/invalidations";
 
 	private final VirtualAdapter adapter;
 
-	private final LongPolls polls;
-
-	InvalidationPollController(VirtualAdapter adapter, LongPolls polls) {
+	InvalidationPollController(VirtualAdapter adapter) {
 		this.adapter = adapter;
-		this.polls = polls;
 	}
 
-	@GetMapping(path = "/api/v1/vfs/{vfId}/invalidations", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Override
+	public String path() {
+		return PATH;
+	}
+
+	/** The plain IOCTL, without a cursor, takes the pending mask: it is acknowledged on delivery. */
+	@Override
+	public boolean takes(@Nullable String after) {
+		return after == null;
+	}
+
+	@Override
+	public Waiter<BlockMask> poll(int vfId, @Nullable String after, PollTimeout timeout,
+			Consumer<PollOutcome<BlockMask>> done) {
+		return this.adapter.pollInvalidations(vfId, after, timeout, done);
+	}
+
+	@Override
+	public InvalidationDelivery body(int vfId, BlockMask news, String cursor) {
+		return InvalidationDelivery.of(vfId, news, cursor);
+	}
+
+	@GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(operationId = "pollInvalidations", summary = "Wait for invalidations (IOCTL_VPCI_INVALIDATE_BLOCK)",
 			description = "The guest's pending IOCTL_VPCI_INVALIDATE_BLOCK. Answers at once if blocks were "
 					+ "invalidated after `after`, else waits up to `timeout`. The answer is the body of "
@@ -51,26 +76,20 @@ class InvalidationPollController {
 					+ "whole pending mask and acknowledges it on delivery. Every answer carries the current "
 					+ "cursor in `Vsriov-Cursor`.")
 	@ApiResponse(responseCode = "200", description = "Blocks were invalidated after the cursor",
-			headers = @Header(name = LongPoll.CURSOR_HEADER, description = "The cursor to poll with next"))
+			headers = @Header(name = CURSOR_HEADER, description = "The cursor to poll with next"))
 	@ApiResponse(responseCode = "204", description = "Nothing new before the timeout (or the service stopped while it waited)",
-			headers = @Header(name = LongPoll.CURSOR_HEADER, description = "The unchanged cursor"), content = @Content)
+			headers = @Header(name = CURSOR_HEADER, description = "The unchanged cursor"), content = @Content)
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, timeout or cursor")
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "410", description = "The VF was freed (vf-gone) or reset (vf-reset) while the "
 			+ "poll waited, or the cursor is from an earlier life of the VF (stale-cursor)")
-	ResponseEntity<InvalidationDelivery> poll(HttpServletRequest request, HttpServletResponse response,
-			@PathVariable int vfId,
+	ResponseEntity<InvalidationDelivery> pollOperation(HttpServletRequest request, @PathVariable int vfId,
 			@Parameter(description = "The `cursor` of the last answer; absent for the plain IOCTL")
 			@RequestParam(required = false) String after,
 			@Parameter(description = "500ms, 30s, 2m, PT30S or seconds; 0 answers at once",
 					example = "30s") @RequestParam(required = false) String timeout)
 			throws HttpRequestMethodNotSupportedException {
-		// Everything that can refuse the request is checked before the adapter is asked: a plain
-		// poll acknowledges what it takes, so a failure after that would lose bits. (LongPolls checks
-		// the method and timeout.)
-		LongPoll<BlockMask, InvalidationDelivery> poll = this.polls.open(request, response, timeout, after == null,
-				(news, cursor) -> InvalidationDelivery.of(vfId, news, cursor));
-		return poll.answer((done) -> this.adapter.pollInvalidations(vfId, after, poll.timeout(), done));
+		throw PolledStream.refuse(request);
 	}
 
 	/**

@@ -86,7 +86,7 @@ class AdapterConfiguration {
 	@Bean
 	ObservationPredicate noLongPollObservations() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& LongPolls.PATHS.matcher(request.getCarrier().getRequestURI()).matches());
+				&& LongPollHandler.PATHS.matcher(request.getCarrier().getRequestURI()).matches());
 	}
 
 	@Bean

@@ -64,7 +64,7 @@ final class BusyRequests extends QoSHandler {
 	static boolean isNeverHeldBack(String method, String path) {
 		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
 		return path.startsWith("/actuator/") || (!get && path.startsWith("/api/v1/pf"))
-				|| LongPolls.PATHS.matcher(path).matches();
+				|| LongPollHandler.PATHS.matcher(path).matches();
 	}
 
 	@Override

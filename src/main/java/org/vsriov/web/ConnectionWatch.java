@@ -2,22 +2,18 @@ package org.vsriov.web;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.Executor;
 
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.http.HttpHeaders;
 
 /**
- * Jetty's side of a parked request: where its answer is written from, and a watch for its client
- * going away. Jetty does not read a connection whose HTTP/1.1 request is still being handled, so a
- * FIN or RST goes unnoticed until the answer is written or the poll times out; the watch reads it
+ * A watch for a parked request's client going away. Jetty does not read a connection whose HTTP/1.1
+ * request is still being handled, so a FIN or RST goes unnoticed until the answer is written or the poll times out; the watch reads it
  * instead. The price: what the client sends meanwhile (a pipelined request) is read and dropped, so
  * the connection closes after the answer ({@code Connection: close}) rather than carry another
  * request (docs/decisions/0005-gone-clients.md).
@@ -38,36 +34,15 @@ final class ConnectionWatch implements Callback {
 	/**
 	 * Calls {@code gone} once the client has closed, half-closed or reset the request's connection, or
 	 * the connection has failed, and says {@code Connection: close} on the answer. Does nothing for a
-	 * request that is not on an HTTP/1 connection of Jetty's.
+	 * request that is not on an HTTP/1 connection.
 	 */
-	static void watch(HttpServletRequest request, HttpServletResponse response, Runnable gone) {
-		ServletContextRequest jetty = jetty(request);
-		if (jetty == null || !request.getProtocol().startsWith("HTTP/1.")) {
+	static void watch(Request request, Response response, Runnable gone) {
+		if (request.getConnectionMetaData().getHttpVersion().getVersion() > HttpVersion.HTTP_1_1.getVersion()) {
 			return;
 		}
-		response.setHeader(HttpHeaders.CONNECTION, "close");
-		var watch = new ConnectionWatch(jetty.getConnectionMetaData().getConnection().getEndPoint(), gone);
+		response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+		var watch = new ConnectionWatch(request.getConnectionMetaData().getConnection().getEndPoint(), gone);
 		watch.endPoint.tryFillInterested(watch);
-	}
-
-	/**
-	 * Where a parked request's answer is written from: Jetty's pool, in the request's context; for a
-	 * request that is not Jetty's, the container's {@link AsyncContext#start}. (Jetty's own
-	 * {@code AsyncContext.start} fails, with a warning in the log, a job that runs after the request
-	 * was completed, which another thread may well have done.)
-	 */
-	static Executor executor(HttpServletRequest request, AsyncContext async) {
-		ServletContextRequest jetty = jetty(request);
-		return (jetty != null) ? jetty.getContext() : async::start;
-	}
-
-	private static @Nullable ServletContextRequest jetty(HttpServletRequest request) {
-		try {
-			return ServletContextRequest.getServletContextRequest(request);
-		}
-		catch (IllegalStateException ex) {
-			return null; // not Jetty's (a test's mock request)
-		}
 	}
 
 	/** The connection can be read: the client closed it, or sent more (read and dropped). */

@@ -11,6 +11,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.Ordered;
@@ -18,6 +19,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -54,20 +56,13 @@ class ContentNegotiation extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		List<MediaType> accepted;
-		String header = HttpHeaders.ACCEPT;
-		try {
-			accepted = MediaType.parseMediaTypes(Collections.list(request.getHeaders(HttpHeaders.ACCEPT)));
-			header = HttpHeaders.CONTENT_TYPE;
-			if (StringUtils.hasText(request.getContentType())) {
-				MediaType.parseMediaType(request.getContentType());
-			}
-		}
-		catch (InvalidMediaTypeException ex) {
-			ProblemHandler.write(request, response, ProblemType.MALFORMED_REQUEST.problem(header
-					+ " cannot be parsed as media types (" + ex.getMessage() + ")"), this.json);
+		List<String> accept = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
+		ProblemDetail unparsable = unparsable(accept, request.getContentType());
+		if (unparsable != null) {
+			ProblemHandler.write(request, response, unparsable, this.json);
 			return;
 		}
+		List<MediaType> accepted = MediaType.parseMediaTypes(accept);
 		if (!request.getRequestURI().startsWith("/api/")) {
 			chain.doFilter(request, response);
 			return;
@@ -77,6 +72,27 @@ class ContentNegotiation extends OncePerRequestFilter {
 			request.setAttribute(PREFERS_RAW, Boolean.TRUE);
 		}
 		chain.doFilter(new Negotiated(request, raw ? RAW_FIRST : JSON), response);
+	}
+
+	/**
+	 * The 400 problem for an {@code Accept} or {@code Content-Type} that cannot be parsed, or null.
+	 * @param accept the {@code Accept} headers' values
+	 * @param contentType the {@code Content-Type}, or null
+	 */
+	static @Nullable ProblemDetail unparsable(List<String> accept, @Nullable String contentType) {
+		String header = HttpHeaders.ACCEPT;
+		try {
+			MediaType.parseMediaTypes(accept);
+			header = HttpHeaders.CONTENT_TYPE;
+			if (StringUtils.hasText(contentType)) {
+				MediaType.parseMediaType(contentType);
+			}
+			return null;
+		}
+		catch (InvalidMediaTypeException ex) {
+			return ProblemType.MALFORMED_REQUEST.problem(header + " cannot be parsed as media types ("
+					+ ex.getMessage() + ")");
+		}
 	}
 
 	/**

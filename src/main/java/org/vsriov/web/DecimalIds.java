@@ -3,6 +3,8 @@ package org.vsriov.web;
 import java.beans.PropertyEditorSupport;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.InitBinder;
@@ -33,12 +35,26 @@ class DecimalIds {
 				setValue(null);
 				return;
 			}
-			if (!DIGITS.matcher(text).matches()) {
+			Integer value = parse(text);
+			if (value == null) {
 				throw new IllegalArgumentException("not ASCII decimal digits");
 			}
-			setValue(Integer.valueOf(text));
+			setValue(value);
 		}
 
+	}
+
+	/** The value of 1 to 10 ASCII decimal digits that fits an int, or null. */
+	static @Nullable Integer parse(String text) {
+		if (!DIGITS.matcher(text).matches()) {
+			return null;
+		}
+		try {
+			return Integer.valueOf(text);
+		}
+		catch (NumberFormatException ex) {
+			return null; // over Integer.MAX_VALUE
+		}
 	}
 
 }

@@ -17,12 +17,14 @@ import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.VsriovProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * Jetty as a server of many parked polls that keeps answering the PF side and health whatever its
@@ -59,21 +61,20 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 
 	private final Arrivals arrivals;
 
-	private final boolean main;
+	// The main server's: it serves the long polls' GETs, and gets the PF listener if one is
+	// configured. Null for the management server.
+	private final @Nullable LongPollHandler polls;
 
-	/**
-	 * @param main whether this customizes the main server, which gets the PF listener if one is
-	 *     configured; the management server does not
-	 */
-	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, boolean main) {
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, @Nullable LongPollHandler polls) {
 		this.settings = properties.http();
 		this.arrivals = arrivals;
-		this.main = main;
+		this.polls = polls;
 	}
 
 	@Autowired
-	JettyConfiguration(VsriovProperties properties, Arrivals arrivals) {
-		this(properties, arrivals, true);
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, ObjectProvider<PolledStream<?>> streams,
+			ObjectProvider<RequestMappingHandlerAdapter> mvc) {
+		this(properties, arrivals, new LongPollHandler(properties, streams, mvc));
 	}
 
 	@Override
@@ -97,6 +98,10 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				}
 				connector.addEventListener(this.arrivals);
 			}
+			if (this.polls != null) {
+				this.polls.setHandler(server.getHandler());
+				server.setHandler(this.polls);
+			}
 			var adapterReads = BusyRequests.adapterReads(maxAdapterReads(), this.settings.ioTimeout());
 			adapterReads.setHandler(server.getHandler());
 			var busy = BusyRequests.any(this.settings.maxBusyRequests(), this.settings.ioTimeout());
@@ -108,7 +113,7 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
 			Integer pfPort = this.settings.pfPort();
-			if (this.main && pfPort != null) {
+			if (this.polls != null && pfPort != null) {
 				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
 			}
 			this.arrivals.watch(server);

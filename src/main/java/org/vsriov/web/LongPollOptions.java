@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * OPTIONS on the long polls. Spring MVC's own answer lists HEAD beside GET, but a long poll refuses
- * HEAD (a poll that takes news while no body carries it would lose it; {@link LongPolls#open}).
+ * HEAD (a poll that takes news while no body carries it would lose it; {@link LongPollHandler#refuse}).
  */
 @RestController
 @Hidden

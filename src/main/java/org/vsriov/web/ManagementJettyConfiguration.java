@@ -23,7 +23,7 @@ class ManagementJettyConfiguration {
 
 	@Bean
 	JettyConfiguration managementJetty(VsriovProperties properties, Arrivals arrivals) {
-		return new JettyConfiguration(properties, arrivals, false);
+		return new JettyConfiguration(properties, arrivals, null);
 	}
 
 	static final class InChildContext implements Condition {

@@ -110,7 +110,7 @@ class OpenApiConfiguration {
 		return (openApi) -> {
 			openApi.getComponents().addSchemas("Problem", problemSchema());
 			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
-				boolean poll = LongPolls.PATHS.matcher(path).matches();
+				boolean poll = LongPollHandler.PATHS.matcher(path).matches();
 				addRefusals(operation.getResponses(), poll, BusyRequests.isNeverHeldBack(method.name(), path));
 				String instance = path.replace("{vfId}", "0").replace("{blockId}", "5");
 				operation.getResponses().forEach((code, response) -> {

@@ -101,25 +101,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
-		String name = (ex instanceof MethodArgumentTypeMismatchException argument) ? argument.getName()
-				: ex.getPropertyName();
-		ProblemType kind = switch (String.valueOf(name)) {
+		String name = String.valueOf((ex instanceof MethodArgumentTypeMismatchException argument) ? argument.getName()
+				: ex.getPropertyName());
+		ProblemDetail problem = notDecimal(name, String.valueOf(ex.getValue()), this.properties);
+		return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
+	}
+
+	/** A path variable or query parameter that is not an integer in ASCII digits ({@link DecimalIds}). */
+	static ProblemDetail notDecimal(String name, String value, VsriovProperties properties) {
+		ProblemType kind = switch (name) {
 			case "vfId" -> ProblemType.INVALID_VF_ID;
 			case "blockId" -> ProblemType.INVALID_BLOCK_ID;
 			case "length" -> ProblemType.INVALID_LENGTH;
 			default -> ProblemType.MALFORMED_REQUEST;
 		};
 		String range = switch (kind) {
-			case INVALID_VF_ID -> " from 0 to " + (this.properties.totalVfs() - 1);
-			case INVALID_BLOCK_ID -> " from 0 to " + (this.properties.blockCount() - 1);
-			case INVALID_LENGTH -> " from 1 to " + this.properties.blockSize();
+			case INVALID_VF_ID -> " from 0 to " + (properties.totalVfs() - 1);
+			case INVALID_BLOCK_ID -> " from 0 to " + (properties.blockCount() - 1);
+			case INVALID_LENGTH -> " from 1 to " + properties.blockSize();
 			default -> "";
 		};
 		ProblemDetail problem = kind.problem(name + " must be a decimal integer" + range + ", in ASCII digits");
 		// Under its own names: a member such as vfId is always a number, and this value is not one.
-		problem.setProperty("parameter", String.valueOf(name));
-		problem.setProperty("value", String.valueOf(ex.getValue()));
-		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
+		problem.setProperty("parameter", name);
+		problem.setProperty("value", value);
+		return problem;
 	}
 
 	@Override

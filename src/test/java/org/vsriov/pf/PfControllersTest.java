@@ -171,8 +171,7 @@ class PfControllersTest {
 			.content("{\"hex\": \"ff\"}")).hasStatusOk();
 		assertThat(this.mvc.delete().uri("/api/v1/pf/vfs/1")).hasStatus(204);
 		for (String path : new String[] { "/api/v1/pf/vfs/1", "/api/v1/vfs/1/config-blocks/5",
-				"/api/v1/pf/vfs/1/config-blocks/5", "/api/v1/vfs/1/invalidations?timeout=0",
-				"/api/v1/pf/vfs/1/block-writes?timeout=0" }) {
+				"/api/v1/pf/vfs/1/config-blocks/5" }) {
 			assertThat(this.mvc.get().uri(path)).hasStatus(404).bodyJson().extractingPath("$.type")
 				.isEqualTo("https://vsriov.org/problems/vf-not-found");
 		}
@@ -195,38 +194,6 @@ class PfControllersTest {
 		vf.extractingPath("$.writtenBlocks[0].blockId").isEqualTo(7);
 		assertThat(this.mvc.get().uri("/api/v1/vfs/3/config-blocks/7?length=2")).bodyJson().extractingPath("$.hex")
 			.isEqualTo("0102");
-	}
-
-	@Test
-	void blockWritesShouldListTheVfWritesOldestFirstWithTheirBytes() {
-		assertThat(this.mvc.put().uri("/api/v1/vfs/0/config-blocks/3").contentType(MediaType.APPLICATION_OCTET_STREAM)
-			.content(new byte[] { 10, 11 })).hasStatusOk();
-		assertThat(this.mvc.put().uri("/api/v1/pf/vfs/0/config-blocks/3").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"hex\": \"ee\"}")).hasStatusOk();
-		assertThat(this.mvc.put().uri("/api/v1/vfs/0/config-blocks/3").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"base64\": \"DA==\"}")).hasStatusOk();
-		MvcTestResult result = this.mvc.get().uri("/api/v1/pf/vfs/0/block-writes?timeout=0").exchange();
-		var writes = assertThat(result).hasStatusOk().bodyJson();
-		writes.extractingPath("$.vfId").isEqualTo(0);
-		writes.extractingPath("$.writes[*].hex").asArray().containsExactly("0a0b", "0c");
-		writes.extractingPath("$.writes[*].base64").asArray().containsExactly("Cgs=", "DA==");
-		writes.extractingPath("$.writes[*].length").asArray().containsExactly(2, 1);
-		writes.extractingPath("$.writes[*].blockId").asArray().containsExactly(3, 3);
-		writes.extractingPath("$.writes[*].version").asArray().containsExactly(1, 3);
-		writes.extractingPath("$.writes[0].at").asString().isNotBlank();
-		String cursor = result.getResponse().getHeader("Vsriov-Cursor");
-		writes.extractingPath("$.cursor").isEqualTo(cursor);
-		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/0/block-writes?timeout=0&after={c}", cursor)).hasStatus(204)
-			.hasHeader("Vsriov-Cursor", cursor);
-	}
-
-	@Test
-	void blockWritesAfterAResetShouldRefuseTheOldCursorAsStale() {
-		String cursor = this.mvc.get().uri("/api/v1/pf/vfs/0/block-writes?timeout=0").exchange().getResponse()
-			.getHeader("Vsriov-Cursor");
-		assertThat(this.mvc.post().uri("/api/v1/pf/vfs/0/reset")).hasStatus(204);
-		assertThat(this.mvc.get().uri("/api/v1/pf/vfs/0/block-writes?timeout=0&after={c}", cursor)).hasStatus(410)
-			.bodyJson().extractingPath("$.type").isEqualTo("https://vsriov.org/problems/stale-cursor");
 	}
 
 }

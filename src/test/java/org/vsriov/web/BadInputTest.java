@@ -12,22 +12,23 @@ import org.vsriov.adapter.Role;
 import org.vsriov.adapter.VirtualAdapter;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.servlet.assertj.MockMvcTester;
-import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.test.web.servlet.client.assertj.RestTestClientResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every kind of bad input gets its problem+json answer, and changes nothing: the adapter, VF 0 and
- * its block 5 read the same before and after.
+ * its block 5 read the same before and after. On a real server: the long polls are served below
+ * Spring MVC, and Jetty sees every request before it.
  */
-@WebMvcTest
-@Import(TestAdapterConfiguration.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
 class BadInputTest {
 
 	private static final String JSON = MediaType.APPLICATION_JSON_VALUE;
@@ -45,7 +46,7 @@ class BadInputTest {
 	private static final String WRITES = "/api/v1/pf/vfs/0/block-writes";
 
 	@Autowired
-	private MockMvcTester mvc;
+	private RestTestClient client;
 
 	@Autowired
 	private VirtualAdapter adapter;
@@ -175,11 +176,11 @@ class BadInputTest {
 	void badInputShouldGetItsProblemAndChangeNothing(String method, String uri, String contentType, String body,
 			int status, String slug) throws Exception {
 		String before = snapshot();
-		var request = this.mvc.method(HttpMethod.valueOf(method)).uri(uri);
+		var request = this.client.method(HttpMethod.valueOf(method)).uri(uri);
 		if (contentType != null) {
-			request.contentType(contentType).content(body);
+			request.contentType(MediaType.parseMediaType(contentType)).body(body);
 		}
-		assertProblem(request.exchange(), status, slug);
+		assertProblem(RestTestClientResponse.from(request.exchange()), status, slug);
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
@@ -217,7 +218,8 @@ class BadInputTest {
 
 	private void assertRefusedUnchanged(String poll, String cursor, int status, String slug) throws Exception {
 		String before = snapshot();
-		assertProblem(this.mvc.get().uri(poll + "?timeout=0&after={cursor}", cursor).exchange(), status, slug);
+		assertProblem(RestTestClientResponse.from(this.client.get().uri(poll + "?timeout=0&after={cursor}", cursor).exchange()),
+				status, slug);
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
@@ -225,8 +227,8 @@ class BadInputTest {
 	@MethodSource("badPreconditions")
 	void writeWithAFailingIfMatchShouldChangeNothing(String ifMatch, int status, String slug) throws Exception {
 		String before = snapshot();
-		assertProblem(this.mvc.put().uri(BLOCK).contentType(RAW).header("If-Match", ifMatch).content(new byte[] { 9 })
-			.exchange(), status, slug);
+		assertProblem(RestTestClientResponse.from(this.client.put().uri(BLOCK).contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.header("If-Match", ifMatch).body(new byte[] { 9 }).exchange()), status, slug);
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
@@ -241,8 +243,8 @@ class BadInputTest {
 		String current = "\"" + this.adapter.read(0, 5, Role.PF).version() + "\"";
 		String header = ifNoneMatch.replace("CURRENT", current);
 		String before = snapshot();
-		assertProblem(this.mvc.put().uri(BLOCK).contentType(RAW).header("If-None-Match", header)
-			.content(new byte[] { 9 }).exchange(), status, slug);
+		assertProblem(RestTestClientResponse.from(this.client.put().uri(BLOCK).contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.header("If-None-Match", header).body(new byte[] { 9 }).exchange()), status, slug);
 		assertThat(snapshot()).isEqualTo(before);
 	}
 
@@ -251,7 +253,7 @@ class BadInputTest {
 				arguments("\"999\", W/CURRENT", 412, "version-mismatch"), arguments("x", 400, "malformed-request"));
 	}
 
-	private void assertProblem(MvcTestResult result, int status, String slug) {
+	private void assertProblem(RestTestClientResponse result, int status, String slug) {
 		var response = assertThat(result).hasStatus(status).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		var problem = response.bodyJson();
 		problem.extractingPath("$.type").isEqualTo(ProblemType.BASE + slug);
@@ -266,9 +268,9 @@ class BadInputTest {
 
 	/** Everything a bad request could have changed, as the PF sees it. */
 	private String snapshot() throws Exception {
-		String adapter = this.mvc.get().uri("/api/v1/pf").exchange().getResponse().getContentAsString();
-		String block = this.mvc.get().uri("/api/v1/pf/vfs/0/config-blocks/5").exchange().getResponse()
-			.getContentAsString();
+		String adapter = this.client.get().uri("/api/v1/pf").exchange().returnResult(String.class).getResponseBody();
+		String block = this.client.get().uri("/api/v1/pf/vfs/0/config-blocks/5").exchange().returnResult(String.class)
+			.getResponseBody();
 		return adapter + block;
 	}
 

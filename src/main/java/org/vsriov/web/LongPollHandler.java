@@ -1,0 +1,361 @@
+package org.vsriov.web;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.jspecify.annotations.Nullable;
+import org.vsriov.adapter.AdapterException;
+import org.vsriov.adapter.Fault;
+import org.vsriov.adapter.PollOutcome;
+import org.vsriov.adapter.PollTimeout;
+import org.vsriov.adapter.VsriovProperties;
+import org.vsriov.adapter.Waiter;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+
+/**
+ * Serves the long polls' GETs as a Jetty core handler, below the servlet layer and Spring MVC,
+ * which cost more than half of the CPU of a delivery and most of a parked poll's heap
+ * (docs/decisions/0008-hot-path-below-spring-mvc.md). The request is checked as Spring MVC would
+ * check it, the adapter asked, and its outcome written with {@link Response#write} from whichever
+ * thread has it: Jetty's core API allows that at any time, so a parked poll is just a request whose
+ * callback has not been called yet, with no dispatch to wait for.
+ * <p>
+ * Every other method on these paths (HEAD, which is refused; OPTIONS) goes on to Spring MVC, where
+ * each stream's controller keeps its mapping and OpenAPI description ({@link PolledStream}).
+ */
+final class LongPollHandler extends Handler.Wrapper {
+
+	/** The long polls' paths (within the context), for the busy limits, metrics and OpenAPI. */
+	static final Pattern PATHS = Pattern.compile("/api/v1/(vfs/[^/]+/invalidations|pf/vfs/[^/]+/block-writes)");
+
+	private static final Log logger = LogFactory.getLog(LongPollHandler.class);
+
+	private final VsriovProperties properties;
+
+	private final ObjectProvider<PolledStream<?>> streams;
+
+	private final ObjectProvider<RequestMappingHandlerAdapter> mvc;
+
+	// Made on the first request, once the application context has made the controllers (the server
+	// starts after them).
+	private volatile @Nullable Routes routes;
+
+	LongPollHandler(VsriovProperties properties, ObjectProvider<PolledStream<?>> streams,
+			ObjectProvider<RequestMappingHandlerAdapter> mvc) {
+		this.properties = properties;
+		this.streams = streams;
+		this.mvc = mvc;
+	}
+
+	@Override
+	public boolean handle(Request request, Response response, Callback callback) throws Exception {
+		if (!HttpMethod.GET.is(request.getMethod())) {
+			return super.handle(request, response, callback);
+		}
+		HttpURI uri = request.getHttpURI();
+		// Spring MVC matches the path as sent: one with a dot segment, which Jetty's resolves, is
+		// not a poll's there (404), nor is it here.
+		if (uri.getPath().contains("/.")) {
+			return super.handle(request, response, callback);
+		}
+		Routes routes = routes();
+		String path = uri.getDecodedPath();
+		for (Route<?> route : routes.all) {
+			String id = route.id(path);
+			if (id != null) {
+				new Poll<>(route.stream, routes.json, request, response, callback).start(id, query(request));
+				return true;
+			}
+		}
+		return super.handle(request, response, callback);
+	}
+
+	/** The query's parameters; one that cannot be decoded is Jetty's 400, as on every other path. */
+	private static Fields query(Request request) {
+		try {
+			return Request.extractQueryParameters(request);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BadMessageException(HttpStatus.BAD_REQUEST_400, null, ex);
+		}
+	}
+
+	private Routes routes() {
+		Routes routes = this.routes;
+		if (routes == null) {
+			ContextHandler context = getServer().getDescendant(ContextHandler.class);
+			String contextPath = (context == null || "/".equals(context.getContextPath())) ? ""
+					: context.getContextPath();
+			List<Route<?>> all = this.streams.orderedStream()
+				.<Route<?>>map((stream) -> new Route<>(contextPath, stream))
+				.toList();
+			routes = new Routes(all, json(this.mvc.getObject()));
+			if (!all.isEmpty()) {
+				this.routes = routes;
+			}
+		}
+		return routes;
+	}
+
+	/** The mapper that Spring MVC writes JSON and problems with, so that the bodies are the same. */
+	private static JsonMapper json(RequestMappingHandlerAdapter mvc) {
+		return mvc.getMessageConverters()
+			.stream()
+			.filter(JacksonJsonHttpMessageConverter.class::isInstance)
+			.map((converter) -> ((JacksonJsonHttpMessageConverter) converter).getMapper())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("Spring MVC has no Jackson converter for JSON"));
+	}
+
+	private record Routes(List<Route<?>> all, JsonMapper json) {
+	}
+
+	/** A stream's path, split around its {@code {vfId}}. */
+	private record Route<T>(String prefix, String suffix, PolledStream<T> stream) {
+
+		Route(String contextPath, PolledStream<T> stream) {
+			this(contextPath + stream.path().substring(0, stream.path().indexOf("{vfId}")),
+					stream.path().substring(stream.path().indexOf("{vfId}") + "{vfId}".length()), stream);
+		}
+
+		/** The id's segment if the path is this stream's (any segment: it is checked as a VF id later). */
+		@Nullable String id(String path) {
+			if (!path.startsWith(this.prefix) || !path.endsWith(this.suffix)
+					|| path.length() <= this.prefix.length() + this.suffix.length()) {
+				return null;
+			}
+			String id = path.substring(this.prefix.length(), path.length() - this.suffix.length());
+			return (id.indexOf('/') < 0) ? id : null;
+		}
+
+	}
+
+	/**
+	 * One poll, from its request to its answer. The answer is written once, by whichever thread has
+	 * the outcome: the request's, when the adapter answers at once, else one of Jetty's pool's (the
+	 * adapter's thread may have more polls to complete).
+	 */
+	private final class Poll<T> implements Consumer<PollOutcome<T>> {
+
+		private final PolledStream<T> stream;
+
+		private final JsonMapper json;
+
+		private final Request request;
+
+		private final Response response;
+
+		private final Callback callback;
+
+		private int vfId;
+
+		// Guarded by this, as the fields below. While the adapter is asked an outcome is written on
+		// the thread that gives it; after, on Jetty's pool.
+		private boolean asking = true;
+
+		private boolean answered;
+
+		// The connection failed before the waiter was known: it is withdrawn once it is.
+		private @Nullable Throwable failure;
+
+		private @Nullable Waiter<T> waiter;
+
+		Poll(PolledStream<T> stream, JsonMapper json, Request request, Response response, Callback callback) {
+			this.stream = stream;
+			this.json = json;
+			this.request = request;
+			this.response = response;
+			this.callback = callback;
+		}
+
+		/**
+		 * Checks the request as the servlet filters and Spring MVC would, in their order, before the
+		 * adapter is asked (a plain poll acknowledges what it takes: a refusal after that would lose
+		 * bits), then asks it.
+		 */
+		void start(String id, Fields query) {
+			try {
+				ProblemDetail unparsable = ContentNegotiation.unparsable(
+						this.request.getHeaders().getValuesList(HttpHeader.ACCEPT),
+						this.request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+				if (unparsable != null) {
+					send(ResponseEntity.badRequest().body(unparsable));
+					return;
+				}
+				Integer vfId = DecimalIds.parse(id);
+				if (vfId == null) {
+					send(ResponseEntity.badRequest().body(ProblemHandler.notDecimal("vfId", id, LongPollHandler.this.properties)));
+					return;
+				}
+				this.vfId = vfId;
+				String after = parameter(query, "after");
+				PollTimeout timeout = PollTimeout.parse(parameter(query, "timeout"), LongPollHandler.this.properties.poll());
+				// A parked poll does no I/O: Jetty's idle timeout must not end it (the adapter's timer does).
+				this.request.addIdleTimeoutListener((ex) -> false);
+				this.request.addFailureListener(this::failed);
+				park(this.stream.poll(vfId, after, timeout, this), this.stream.takes(after));
+			}
+			catch (AdapterException ex) {
+				send(ProblemHandler.problem(ex));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A long poll failed", ex);
+				send(ProblemHandler.internalError("the long poll failed"));
+			}
+		}
+
+		/** A parameter's values as Spring MVC binds them to a String: joined by commas. */
+		private static @Nullable String parameter(Fields query, String name) {
+			List<String> values = query.getValues(name);
+			return (values == null || values.isEmpty()) ? null : String.join(",", values);
+		}
+
+		/**
+		 * The adapter has taken the poll: answered, or parked. A parked poll that takes what it is
+		 * answered starts watching its connection: it must not take anything for a client that has
+		 * gone away, which then gets a 204 if it can still read (a timed-out poll takes nothing).
+		 */
+		private void park(Waiter<T> waiter, boolean takes) {
+			Throwable failure;
+			synchronized (this) {
+				this.asking = false;
+				this.waiter = waiter;
+				failure = this.failure;
+				if (!this.answered && failure == null && takes) {
+					// Under the lock: no answer is written while the watch sets its header.
+					ConnectionWatch.watch(this.request, this.response, waiter::expire);
+				}
+			}
+			if (failure != null) {
+				withdraw(waiter, failure);
+			}
+		}
+
+		/** The connection failed: a poll that still waits is withdrawn, gets no outcome, and ends. */
+		private void failed(Throwable failure) {
+			Waiter<T> waiter;
+			synchronized (this) {
+				this.failure = failure;
+				waiter = this.waiter;
+			}
+			if (waiter != null) {
+				withdraw(waiter, failure);
+			}
+		}
+
+		private void withdraw(Waiter<T> waiter, Throwable failure) {
+			if (waiter.cancel()) {
+				this.callback.failed(failure);
+			}
+		}
+
+		/** The adapter's callback. Never throws: the adapter completes other polls on this thread after it. */
+		@Override
+		public void accept(PollOutcome<T> outcome) {
+			boolean now;
+			synchronized (this) {
+				if (this.answered) {
+					return;
+				}
+				this.answered = true;
+				now = this.asking;
+			}
+			if (now) {
+				answer(outcome);
+			}
+			else {
+				try {
+					this.request.getContext().execute(() -> answer(outcome));
+				}
+				catch (RuntimeException ex) {
+					logger.debug("A parked long poll's answer could not be handed to Jetty's pool", ex);
+					answer(outcome);
+				}
+			}
+		}
+
+		/** News is a 200 with the body, a timeout a 204, the end of the VF's life a 410 problem. */
+		private void answer(PollOutcome<T> outcome) {
+			try {
+				if (outcome instanceof PollOutcome.Delivered<T> delivered) {
+					String next = delivered.cursor().encode();
+					send(ResponseEntity.ok()
+						.header(PolledStream.CURSOR_HEADER, next)
+						.body(this.stream.body(this.vfId, delivered.news(), next)));
+				}
+				else if (outcome instanceof PollOutcome.Ended<T> ended) {
+					send(ProblemHandler.problem(ended(ended.fault(), ended.vfId())));
+				}
+				else {
+					String cursor = ((PollOutcome.TimedOut<T>) outcome).cursor().encode();
+					send(ResponseEntity.noContent().header(PolledStream.CURSOR_HEADER, cursor).build());
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A long poll's answer could not be written: " + outcome, ex);
+				send(ProblemHandler.internalError("the long poll's answer could not be written"));
+			}
+		}
+
+		/**
+		 * Writes an answer and completes the request; a problem gets the request's path as its
+		 * instance, as Spring MVC gives it. The body is serialized first, so that a failure leaves
+		 * the response as it was, and whole, so that it goes out with a Content-Length in one write.
+		 */
+		private void send(ResponseEntity<?> answer) {
+			Object body = answer.getBody();
+			if (body instanceof ProblemDetail problem) {
+				problem.setInstance(URI.create(this.request.getHttpURI().getPath()));
+			}
+			byte[] bytes = (body != null) ? this.json.writeValueAsBytes(body) : null;
+			this.response.setStatus(answer.getStatusCode().value());
+			// Jetty dated the response when the request came; a parked poll's answer is dated now.
+			this.response.getHeaders().put(getServer().getDateField());
+			answer.getHeaders().forEach((name, values) -> values.forEach((value) -> this.response.getHeaders().add(name, value)));
+			if (bytes == null) {
+				this.callback.succeeded();
+				return;
+			}
+			this.response.getHeaders()
+				.put(HttpHeader.CONTENT_TYPE, (body instanceof ProblemDetail) ? MediaType.APPLICATION_PROBLEM_JSON_VALUE
+						: MediaType.APPLICATION_JSON_VALUE);
+			this.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+			this.response.write(true, ByteBuffer.wrap(bytes), this.callback);
+		}
+
+	}
+
+	private static AdapterException ended(Fault fault, int vfId) {
+		String detail = (fault == Fault.VF_GONE)
+				? "VF " + vfId + " was freed (OID_NIC_SWITCH_FREE_VF) while the poll waited; it is not found until "
+						+ "the PF allocates it again"
+				: "VF " + vfId + " was reset (OID_SRIOV_RESET_VF) while the poll waited; re-read every block you "
+						+ "care about and poll again without a cursor";
+		return new AdapterException(fault, detail, Map.of("vfId", vfId));
+	}
+
+}
