@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.vsriov.adapter.VirtualAdapter;
+import org.vsriov.web.CoreCommand;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -15,16 +16,34 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The PF's handle on one VF: its state, and invalidating its blocks. */
+/**
+ * The PF's handle on one VF: its state, and invalidating its blocks. The invalidation, which starts
+ * every delivery, is served below Spring MVC ({@link CoreCommand}); its mapping here describes it.
+ */
 @RestController
 @RequestMapping(path = "/api/v1/pf/vfs/{vfId}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "PF")
-class VfAdminController {
+class VfAdminController implements CoreCommand<InvalidationRequest> {
 
 	private final VirtualAdapter adapter;
 
 	VfAdminController(VirtualAdapter adapter) {
 		this.adapter = adapter;
+	}
+
+	@Override
+	public String path() {
+		return "/api/v1/pf/vfs/{vfId}/invalidations";
+	}
+
+	@Override
+	public Class<InvalidationRequest> bodyType() {
+		return InvalidationRequest.class;
+	}
+
+	@Override
+	public PendingView run(int vfId, InvalidationRequest request) {
+		return PendingView.of(vfId, this.adapter.invalidate(vfId, request.toMask()));
 	}
 
 	@GetMapping
@@ -53,7 +72,7 @@ class VfAdminController {
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "415", description = "Body is not application/json")
 	PendingView invalidate(@PathVariable int vfId, @RequestBody InvalidationRequest request) {
-		return PendingView.of(vfId, this.adapter.invalidate(vfId, request.toMask()));
+		return run(vfId, request);
 	}
 
 }

@@ -1,11 +1,14 @@
 package org.vsriov.web;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.TreeMap;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -61,20 +64,27 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 
 	private final Arrivals arrivals;
 
-	// The main server's: it serves the long polls' GETs, and gets the PF listener if one is
-	// configured. Null for the management server.
-	private final @Nullable LongPollHandler polls;
+	// The main server's handlers of the hot routes, below Spring MVC; none for the management
+	// server. The main server also gets the PF listener if one is configured.
+	private final List<Handler.Wrapper> hotRoutes;
 
-	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, @Nullable LongPollHandler polls) {
+	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, List<Handler.Wrapper> hotRoutes) {
 		this.settings = properties.http();
 		this.arrivals = arrivals;
-		this.polls = polls;
+		this.hotRoutes = hotRoutes;
 	}
 
 	@Autowired
 	JettyConfiguration(VsriovProperties properties, Arrivals arrivals, ObjectProvider<PolledStream<?>> streams,
+			ObjectProvider<CoreCommand<?>> commands, ObjectProvider<MeterRegistry> meters,
 			ObjectProvider<RequestMappingHandlerAdapter> mvc) {
-		this(properties, arrivals, new LongPollHandler(properties, streams, mvc));
+		this(properties, arrivals, hotRoutes(properties, streams, commands, meters, new CoreAnswers(mvc)));
+	}
+
+	private static List<Handler.Wrapper> hotRoutes(VsriovProperties properties, ObjectProvider<PolledStream<?>> streams,
+			ObjectProvider<CoreCommand<?>> commands, ObjectProvider<MeterRegistry> meters, CoreAnswers answers) {
+		return List.of(new LongPollHandler(properties, streams, answers),
+				new CommandHandler(properties, commands, meters, answers));
 	}
 
 	@Override
@@ -98,9 +108,9 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				}
 				connector.addEventListener(this.arrivals);
 			}
-			if (this.polls != null) {
-				this.polls.setHandler(server.getHandler());
-				server.setHandler(this.polls);
+			for (Handler.Wrapper hot : this.hotRoutes) {
+				hot.setHandler(server.getHandler());
+				server.setHandler(hot);
 			}
 			var adapterReads = BusyRequests.adapterReads(maxAdapterReads(), this.settings.ioTimeout());
 			adapterReads.setHandler(server.getHandler());
@@ -113,7 +123,7 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 			server.addBean(new RequestDeadline(server, this.settings.requestHeadTimeout()));
 			server.setErrorHandler(new ProblemErrorHandler());
 			Integer pfPort = this.settings.pfPort();
-			if (this.polls != null && pfPort != null) {
+			if (!this.hotRoutes.isEmpty() && pfPort != null) {
 				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
 			}
 			this.arrivals.watch(server);

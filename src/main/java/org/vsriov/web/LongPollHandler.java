@@ -1,7 +1,5 @@
 package org.vsriov.web;
 
-import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -9,15 +7,14 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
@@ -27,14 +24,10 @@ import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VsriovProperties;
 import org.vsriov.adapter.Waiter;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * Serves the long polls' GETs as a Jetty core handler, below the servlet layer and Spring MVC,
@@ -58,17 +51,16 @@ final class LongPollHandler extends Handler.Wrapper {
 
 	private final ObjectProvider<PolledStream<?>> streams;
 
-	private final ObjectProvider<RequestMappingHandlerAdapter> mvc;
+	private final CoreAnswers answers;
 
 	// Made on the first request, once the application context has made the controllers (the server
 	// starts after them).
-	private volatile @Nullable Routes routes;
+	private volatile @Nullable List<Route<?>> routes;
 
-	LongPollHandler(VsriovProperties properties, ObjectProvider<PolledStream<?>> streams,
-			ObjectProvider<RequestMappingHandlerAdapter> mvc) {
+	LongPollHandler(VsriovProperties properties, ObjectProvider<PolledStream<?>> streams, CoreAnswers answers) {
 		this.properties = properties;
 		this.streams = streams;
-		this.mvc = mvc;
+		this.answers = answers;
 	}
 
 	@Override
@@ -82,12 +74,11 @@ final class LongPollHandler extends Handler.Wrapper {
 		if (uri.getPath().contains("/.")) {
 			return super.handle(request, response, callback);
 		}
-		Routes routes = routes();
 		String path = uri.getDecodedPath();
-		for (Route<?> route : routes.all) {
-			String id = route.id(path);
+		for (Route<?> route : routes()) {
+			String id = route.path.id(path);
 			if (id != null) {
-				new Poll<>(route.stream, routes.json, request, response, callback).start(id, query(request));
+				new Poll<>(route.stream, request, response, callback).start(id, query(request));
 				return true;
 			}
 		}
@@ -104,54 +95,21 @@ final class LongPollHandler extends Handler.Wrapper {
 		}
 	}
 
-	private Routes routes() {
-		Routes routes = this.routes;
+	private List<Route<?>> routes() {
+		List<Route<?>> routes = this.routes;
 		if (routes == null) {
-			ContextHandler context = getServer().getDescendant(ContextHandler.class);
-			String contextPath = (context == null || "/".equals(context.getContextPath())) ? ""
-					: context.getContextPath();
-			List<Route<?>> all = this.streams.orderedStream()
-				.<Route<?>>map((stream) -> new Route<>(contextPath, stream))
+			String contextPath = CoreAnswers.contextPath(getServer());
+			routes = this.streams.orderedStream()
+				.<Route<?>>map((stream) -> new Route<>(CoreAnswers.PathWithId.of(contextPath, stream.path()), stream))
 				.toList();
-			routes = new Routes(all, json(this.mvc.getObject()));
-			if (!all.isEmpty()) {
+			if (!routes.isEmpty()) {
 				this.routes = routes;
 			}
 		}
 		return routes;
 	}
 
-	/** The mapper that Spring MVC writes JSON and problems with, so that the bodies are the same. */
-	private static JsonMapper json(RequestMappingHandlerAdapter mvc) {
-		return mvc.getMessageConverters()
-			.stream()
-			.filter(JacksonJsonHttpMessageConverter.class::isInstance)
-			.map((converter) -> ((JacksonJsonHttpMessageConverter) converter).getMapper())
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("Spring MVC has no Jackson converter for JSON"));
-	}
-
-	private record Routes(List<Route<?>> all, JsonMapper json) {
-	}
-
-	/** A stream's path, split around its {@code {vfId}}. */
-	private record Route<T>(String prefix, String suffix, PolledStream<T> stream) {
-
-		Route(String contextPath, PolledStream<T> stream) {
-			this(contextPath + stream.path().substring(0, stream.path().indexOf("{vfId}")),
-					stream.path().substring(stream.path().indexOf("{vfId}") + "{vfId}".length()), stream);
-		}
-
-		/** The id's segment if the path is this stream's (any segment: it is checked as a VF id later). */
-		@Nullable String id(String path) {
-			if (!path.startsWith(this.prefix) || !path.endsWith(this.suffix)
-					|| path.length() <= this.prefix.length() + this.suffix.length()) {
-				return null;
-			}
-			String id = path.substring(this.prefix.length(), path.length() - this.suffix.length());
-			return (id.indexOf('/') < 0) ? id : null;
-		}
-
+	private record Route<T>(CoreAnswers.PathWithId path, PolledStream<T> stream) {
 	}
 
 	/**
@@ -162,8 +120,6 @@ final class LongPollHandler extends Handler.Wrapper {
 	private final class Poll<T> implements Consumer<PollOutcome<T>> {
 
 		private final PolledStream<T> stream;
-
-		private final JsonMapper json;
 
 		private final Request request;
 
@@ -184,9 +140,8 @@ final class LongPollHandler extends Handler.Wrapper {
 
 		private @Nullable Waiter<T> waiter;
 
-		Poll(PolledStream<T> stream, JsonMapper json, Request request, Response response, Callback callback) {
+		Poll(PolledStream<T> stream, Request request, Response response, Callback callback) {
 			this.stream = stream;
-			this.json = json;
 			this.request = request;
 			this.response = response;
 			this.callback = callback;
@@ -321,30 +276,8 @@ final class LongPollHandler extends Handler.Wrapper {
 			}
 		}
 
-		/**
-		 * Writes an answer and completes the request; a problem gets the request's path as its
-		 * instance, as Spring MVC gives it. The body is serialized first, so that a failure leaves
-		 * the response as it was, and whole, so that it goes out with a Content-Length in one write.
-		 */
 		private void send(ResponseEntity<?> answer) {
-			Object body = answer.getBody();
-			if (body instanceof ProblemDetail problem) {
-				problem.setInstance(URI.create(this.request.getHttpURI().getPath()));
-			}
-			byte[] bytes = (body != null) ? this.json.writeValueAsBytes(body) : null;
-			this.response.setStatus(answer.getStatusCode().value());
-			// Jetty dated the response when the request came; a parked poll's answer is dated now.
-			this.response.getHeaders().put(getServer().getDateField());
-			answer.getHeaders().forEach((name, values) -> values.forEach((value) -> this.response.getHeaders().add(name, value)));
-			if (bytes == null) {
-				this.callback.succeeded();
-				return;
-			}
-			this.response.getHeaders()
-				.put(HttpHeader.CONTENT_TYPE, (body instanceof ProblemDetail) ? MediaType.APPLICATION_PROBLEM_JSON_VALUE
-						: MediaType.APPLICATION_JSON_VALUE);
-			this.response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-			this.response.write(true, ByteBuffer.wrap(bytes), this.callback);
+			LongPollHandler.this.answers.send(this.request, this.response, this.callback, answer);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package org.vsriov.web;
 
+import java.util.List;
+
 import org.vsriov.adapter.VsriovProperties;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -23,7 +25,7 @@ class ManagementJettyConfiguration {
 
 	@Bean
 	JettyConfiguration managementJetty(VsriovProperties properties, Arrivals arrivals) {
-		return new JettyConfiguration(properties, arrivals, null);
+		return new JettyConfiguration(properties, arrivals, List.of());
 	}
 
 	static final class InChildContext implements Condition {

@@ -3,7 +3,6 @@ package org.vsriov.web;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -131,9 +130,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = unreadable(ex);
+		return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
+	}
+
+	/**
+	 * The problem for a request body that could not be read: too large, not JSON, or JSON that does
+	 * not bind (the field it is about, if any, in {@code errors}).
+	 * @param ex the failure, or one it caused ({@link BodyLimitFilter.BodyTooLargeException}, a
+	 *     {@link JacksonException}); a body that is missing or {@code null} has neither
+	 */
+	static ProblemDetail unreadable(Throwable ex) {
 		if (causedBy(ex, BodyLimitFilter.BodyTooLargeException.class) != null) {
-			ProblemDetail problem = ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL);
-			return handleExceptionInternal(ex, problem, headers, ProblemType.BODY_TOO_LARGE.status(), request);
+			return ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL);
 		}
 		var jackson = causedBy(ex, JacksonException.class);
 		String field = blamedField(jackson);
@@ -142,16 +151,32 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 				? ProblemType.INVALID_VF_ID : ProblemType.MALFORMED_REQUEST;
 		ProblemDetail problem = kind.problem(unreadable(jackson, field));
 		if (field != null) {
-			problem.setProperty("errors", List.of(Map.of("field", field, "message", fieldError(jackson))));
+			problem.setProperty("errors", List.of(new FieldError(field, fieldError(jackson))));
 		}
-		return handleExceptionInternal(ex, problem, headers, kind.status(), request);
+		return problem;
+	}
+
+	/**
+	 * What is wrong with one field of a request body, in a problem's {@code errors}.
+	 *
+	 * @param field the field's path
+	 * @param message what is wrong with it
+	 */
+	record FieldError(String field, String message) {
+	}
+
+	/** The 415 problem for a body of a type the operation does not take; say so in {@code Accept}. */
+	static ProblemDetail unsupportedMediaType(@Nullable Object contentType, List<MediaType> supported) {
+		String sent = (contentType != null) ? "Content-Type " + contentType + " is not taken here"
+				: "the request has no Content-Type";
+		return ProblemType.UNSUPPORTED_MEDIA_TYPE.problem(sent + "; send the body with Content-Type "
+				+ MediaType.toString(supported));
 	}
 
 	@Override
 	protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail problem = ProblemType.UNSUPPORTED_MEDIA_TYPE.problem("Content-Type " + ex.getContentType()
-				+ " is not taken here; send the body with Content-Type " + MediaType.toString(ex.getSupportedMediaTypes()));
+		ProblemDetail problem = unsupportedMediaType(ex.getContentType(), ex.getSupportedMediaTypes());
 		headers.setAccept(ex.getSupportedMediaTypes());
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
