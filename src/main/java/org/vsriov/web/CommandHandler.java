@@ -52,44 +52,35 @@ final class CommandHandler extends Handler.Wrapper {
 
 	private final VsriovProperties properties;
 
-	private final ObjectProvider<CoreCommand<?>> commands;
-
 	private final ObjectProvider<MeterRegistry> meters;
 
 	private final CoreAnswers answers;
 
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-	// Made on the first request, once the application context has made the controllers (the server
-	// starts after them).
-	private volatile @Nullable List<Route<?>> routes;
+	private final CoreAnswers.Routes<CoreCommand<?>> routes;
 
 	CommandHandler(VsriovProperties properties, ObjectProvider<CoreCommand<?>> commands,
 			ObjectProvider<MeterRegistry> meters, CoreAnswers answers) {
 		this.properties = properties;
-		this.commands = commands;
 		this.meters = meters;
 		this.answers = answers;
+		this.routes = new CoreAnswers.Routes<>(commands, CoreCommand::path);
 	}
 
 	@Override
 	public boolean handle(Request request, Response response, Callback callback) throws Exception {
-		if (!HttpMethod.POST.is(request.getMethod()) || request.getHttpURI().getPath().contains("/.")) {
+		CoreAnswers.Route<CoreCommand<?>> route = HttpMethod.POST.is(request.getMethod())
+				? this.routes.match(request, getServer()) : null;
+		if (route == null) {
 			return super.handle(request, response, callback);
 		}
-		String path = request.getHttpURI().getDecodedPath();
-		for (Route<?> route : routes()) {
-			String id = route.path.id(path);
-			if (id != null) {
-				long start = System.nanoTime();
-				String uri = run(route, id, request, response, callback);
-				if (uri != null) {
-					time(uri, response.getStatus(), System.nanoTime() - start);
-				}
-				return true;
-			}
+		long start = System.nanoTime();
+		String uri = run(route.target(), route.mapping(), route.id(), request, response, callback);
+		if (uri != null) {
+			time(uri, response.getStatus(), System.nanoTime() - start);
 		}
-		return super.handle(request, response, callback);
+		return true;
 	}
 
 	/**
@@ -97,9 +88,8 @@ final class CommandHandler extends Handler.Wrapper {
 	 * @return the {@code uri} it is timed under, or null if it is not timed (a declared body over
 	 *     the limit, refused before the servlet's observation filter)
 	 */
-	private <B> @Nullable String run(Route<B> route, String id, Request request, Response response,
-			Callback callback) {
-		String uri = route.mapping;
+	private <B> @Nullable String run(CoreCommand<B> command, String uri, String id, Request request,
+			Response response, Callback callback) {
 		ResponseEntity<?> answer;
 		try {
 			if (request.getLength() > BodyLimitFilter.MAX_BYTES) {
@@ -130,7 +120,7 @@ final class CommandHandler extends Handler.Wrapper {
 				answer = ResponseEntity.badRequest().body(ProblemHandler.notDecimal("vfId", id, this.properties));
 			}
 			else {
-				answer = runWithBody(route.command, vfId, request);
+				answer = runWithBody(command, vfId, request);
 			}
 		}
 		catch (AdapterException ex) {
@@ -182,18 +172,27 @@ final class CommandHandler extends Handler.Wrapper {
 
 	/** Times a request in {@code http.server.requests}, with the tags the servlet's observation gives it. */
 	private void time(String uri, int status, long nanos) {
-		MeterRegistry registry = this.meters.getIfAvailable();
-		if (registry == null) {
-			return;
+		Timer timer = this.timers.get(uri + " " + status);
+		if (timer == null) {
+			// Looked up once per kind: a lookup in the application context costs more than the request.
+			MeterRegistry registry = this.meters.getIfAvailable();
+			if (registry == null) {
+				return;
+			}
+			timer = this.timers.computeIfAbsent(uri + " " + status, (key) -> timer(registry, uri, status));
 		}
-		this.timers.computeIfAbsent(uri + " " + status, (key) -> Timer.builder("http.server.requests")
+		timer.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private static Timer timer(MeterRegistry registry, String uri, int status) {
+		return Timer.builder("http.server.requests")
 			.tag("error", "none")
 			.tag("exception", "none")
 			.tag("method", HttpMethod.POST.asString())
 			.tag("outcome", outcome(status))
 			.tag("status", Integer.toString(status))
 			.tag("uri", uri)
-			.register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+			.register(registry);
 	}
 
 	private static String outcome(int status) {
@@ -205,27 +204,6 @@ final class CommandHandler extends Handler.Wrapper {
 			case 5 -> "SERVER_ERROR";
 			default -> "UNKNOWN";
 		};
-	}
-
-	private List<Route<?>> routes() {
-		List<Route<?>> routes = this.routes;
-		if (routes == null) {
-			String contextPath = CoreAnswers.contextPath(getServer());
-			routes = this.commands.orderedStream()
-				.<Route<?>>map((command) -> new Route<>(CoreAnswers.PathWithId.of(contextPath, command.path()),
-						command.path(), command))
-				.toList();
-			if (!routes.isEmpty()) {
-				this.routes = routes;
-			}
-		}
-		return routes;
-	}
-
-	/**
-	 * @param mapping the path as the controller maps it: the {@code uri} it is timed under
-	 */
-	private record Route<B>(CoreAnswers.PathWithId path, String mapping, CoreCommand<B> command) {
 	}
 
 }

@@ -2,6 +2,8 @@ package org.vsriov.web;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Function;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -77,38 +79,95 @@ final class CoreAnswers {
 		response.write(true, ByteBuffer.wrap(bytes), callback);
 	}
 
-	/** The servlet context's path, "" for the root. */
-	static String contextPath(Server server) {
-		ContextHandler context = server.getDescendant(ContextHandler.class);
-		return (context == null || "/".equals(context.getContextPath())) ? "" : context.getContextPath();
-	}
-
 	/**
-	 * An operation's path, as its controller maps it, split around its one {@code {vfId}}.
+	 * The operations a handler serves, from the controllers that map them, each on a path with one
+	 * {@code {vfId}}: made on the first request, once the application context has made the
+	 * controllers (the server starts after them).
 	 *
-	 * @param prefix the path up to the id, with the context's path
-	 * @param suffix the path after it
+	 * @param <S> what serves an operation
 	 */
-	record PathWithId(String prefix, String suffix) {
+	static final class Routes<S> {
 
 		private static final String VF_ID = "{vfId}";
 
-		static PathWithId of(String contextPath, String mapping) {
-			int id = mapping.indexOf(VF_ID);
-			return new PathWithId(contextPath + mapping.substring(0, id), mapping.substring(id + VF_ID.length()));
+		private final ObjectProvider<S> targets;
+
+		private final Function<S, String> mapping;
+
+		private volatile @Nullable List<Route<S>> all;
+
+		/**
+		 * @param targets what serves each operation
+		 * @param mapping its path, as its controller maps it
+		 */
+		Routes(ObjectProvider<S> targets, Function<S, String> mapping) {
+			this.targets = targets;
+			this.mapping = mapping;
 		}
 
 		/**
-		 * The id's segment if a decoded path is this one (any segment: it is checked as a VF id
-		 * later), else null.
+		 * The operation a request's path is, with its id's segment (any: it is checked as a VF id
+		 * later), or null. A path with a dot segment is none: Spring MVC matches the path as sent,
+		 * where Jetty's decoded path has it resolved, and found no operation there.
 		 */
-		@Nullable String id(String path) {
+		@Nullable Route<S> match(Request request, Server server) {
+			if (request.getHttpURI().getPath().contains("/.")) {
+				return null;
+			}
+			String path = request.getHttpURI().getDecodedPath();
+			for (Route<S> route : all(server)) {
+				String id = route.id(path);
+				if (id != null) {
+					return route.with(id);
+				}
+			}
+			return null;
+		}
+
+		private List<Route<S>> all(Server server) {
+			List<Route<S>> all = this.all;
+			if (all == null) {
+				ContextHandler context = server.getDescendant(ContextHandler.class);
+				String contextPath = (context == null || "/".equals(context.getContextPath())) ? ""
+						: context.getContextPath();
+				all = this.targets.orderedStream().map((target) -> {
+					String mapping = this.mapping.apply(target);
+					int id = mapping.indexOf(VF_ID);
+					return new Route<>(contextPath + mapping.substring(0, id), mapping.substring(id + VF_ID.length()),
+							mapping, target, "");
+				}).toList();
+				if (!all.isEmpty()) {
+					this.all = all;
+				}
+			}
+			return all;
+		}
+
+	}
+
+	/**
+	 * An operation on a path with one {@code {vfId}}.
+	 *
+	 * @param prefix the path up to the id, with the context's path
+	 * @param suffix the path after it
+	 * @param mapping the path as its controller maps it (and as it is timed)
+	 * @param target what serves it
+	 * @param id the id's segment of the request's path, once matched
+	 * @param <S> what serves it
+	 */
+	record Route<S>(String prefix, String suffix, String mapping, S target, String id) {
+
+		private @Nullable String id(String path) {
 			if (!path.startsWith(this.prefix) || !path.endsWith(this.suffix)
 					|| path.length() <= this.prefix.length() + this.suffix.length()) {
 				return null;
 			}
 			String id = path.substring(this.prefix.length(), path.length() - this.suffix.length());
 			return (id.indexOf('/') < 0) ? id : null;
+		}
+
+		private Route<S> with(String id) {
+			return new Route<>(this.prefix, this.suffix, this.mapping, this.target, id);
 		}
 
 	}

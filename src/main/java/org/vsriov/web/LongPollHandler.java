@@ -11,7 +11,6 @@ import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -49,18 +48,14 @@ final class LongPollHandler extends Handler.Wrapper {
 
 	private final VsriovProperties properties;
 
-	private final ObjectProvider<PolledStream<?>> streams;
-
 	private final CoreAnswers answers;
 
-	// Made on the first request, once the application context has made the controllers (the server
-	// starts after them).
-	private volatile @Nullable List<Route<?>> routes;
+	private final CoreAnswers.Routes<PolledStream<?>> routes;
 
 	LongPollHandler(VsriovProperties properties, ObjectProvider<PolledStream<?>> streams, CoreAnswers answers) {
 		this.properties = properties;
-		this.streams = streams;
 		this.answers = answers;
+		this.routes = new CoreAnswers.Routes<>(streams, PolledStream::path);
 	}
 
 	@Override
@@ -68,21 +63,12 @@ final class LongPollHandler extends Handler.Wrapper {
 		if (!HttpMethod.GET.is(request.getMethod())) {
 			return super.handle(request, response, callback);
 		}
-		HttpURI uri = request.getHttpURI();
-		// Spring MVC matches the path as sent: one with a dot segment, which Jetty's resolves, is
-		// not a poll's there (404), nor is it here.
-		if (uri.getPath().contains("/.")) {
+		CoreAnswers.Route<PolledStream<?>> route = this.routes.match(request, getServer());
+		if (route == null) {
 			return super.handle(request, response, callback);
 		}
-		String path = uri.getDecodedPath();
-		for (Route<?> route : routes()) {
-			String id = route.path.id(path);
-			if (id != null) {
-				new Poll<>(route.stream, request, response, callback).start(id, query(request));
-				return true;
-			}
-		}
-		return super.handle(request, response, callback);
+		new Poll<>(route.target(), request, response, callback).start(route.id(), query(request));
+		return true;
 	}
 
 	/** The query's parameters; one that cannot be decoded is Jetty's 400, as on every other path. */
@@ -93,23 +79,6 @@ final class LongPollHandler extends Handler.Wrapper {
 		catch (IllegalArgumentException ex) {
 			throw new BadMessageException(HttpStatus.BAD_REQUEST_400, null, ex);
 		}
-	}
-
-	private List<Route<?>> routes() {
-		List<Route<?>> routes = this.routes;
-		if (routes == null) {
-			String contextPath = CoreAnswers.contextPath(getServer());
-			routes = this.streams.orderedStream()
-				.<Route<?>>map((stream) -> new Route<>(CoreAnswers.PathWithId.of(contextPath, stream.path()), stream))
-				.toList();
-			if (!routes.isEmpty()) {
-				this.routes = routes;
-			}
-		}
-		return routes;
-	}
-
-	private record Route<T>(CoreAnswers.PathWithId path, PolledStream<T> stream) {
 	}
 
 	/**
