@@ -86,7 +86,8 @@ class AdapterConfiguration {
 	@Bean
 	ObservationPredicate noLongPollObservations() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& LongPollHandler.PATHS.matcher(request.getCarrier().getRequestURI()).matches());
+				&& LongPollHandler.PATHS.matcher(request.getCarrier().getRequestURI()
+					.substring(request.getCarrier().getContextPath().length())).matches());
 	}
 
 	@Bean

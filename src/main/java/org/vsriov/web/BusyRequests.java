@@ -6,8 +6,10 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps threads and CPU for the PF side and health: requests that can hold a thread for long (a
@@ -18,6 +20,9 @@ import org.eclipse.jetty.util.Callback;
  * {@link #adapterReads}.
  */
 final class BusyRequests extends QoSHandler {
+
+	// The servlet context's path, "" for the root; found on the first request.
+	private volatile @Nullable String contextPath;
 
 	private BusyRequests(int max, Duration maxWait) {
 		setMaxRequestCount(max);
@@ -34,7 +39,7 @@ final class BusyRequests extends QoSHandler {
 	static BusyRequests any(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
 		busy.exclude((request) -> {
-			String path = Request.getPathInContext(request);
+			String path = busy.pathInServletContext(request);
 			return PfListener.isOn(request) || isNeverHeldBack(request.getMethod(), path) || isAdapterRead(path);
 		});
 		return busy;
@@ -48,8 +53,23 @@ final class BusyRequests extends QoSHandler {
 	 */
 	static BusyRequests adapterReads(int max, Duration maxWait) {
 		var busy = new BusyRequests(max, maxWait);
-		busy.include((request) -> !PfListener.isOn(request) && isAdapterRead(Request.getPathInContext(request)));
+		busy.include((request) -> !PfListener.isOn(request) && isAdapterRead(busy.pathInServletContext(request)));
 		return busy;
+	}
+
+	/**
+	 * The request's path within the servlet context ({@code server.servlet.context-path}): these
+	 * handlers come before it, where a path still has the context's in front.
+	 */
+	private String pathInServletContext(Request request) {
+		String contextPath = this.contextPath;
+		if (contextPath == null) {
+			ContextHandler context = getServer().getDescendant(ContextHandler.class);
+			contextPath = (context == null || "/".equals(context.getContextPath())) ? "" : context.getContextPath();
+			this.contextPath = contextPath;
+		}
+		String path = Request.getPathInContext(request);
+		return path.startsWith(contextPath) ? path.substring(contextPath.length()) : path;
 	}
 
 	private static boolean isAdapterRead(String path) {
@@ -58,8 +78,8 @@ final class BusyRequests extends QoSHandler {
 
 	/**
 	 * Whether a request is one that is never held back: a PF command, a long poll, the actuator. The
-	 * paths are the service's own: with {@code server.servlet.context-path} or the actuator's base
-	 * path changed, these would be held back too.
+	 * paths are the service's own, within the servlet context: with the actuator's base path
+	 * changed, it would be held back too.
 	 */
 	static boolean isNeverHeldBack(String method, String path) {
 		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -92,11 +93,9 @@ final class CommandHandler extends Handler.Wrapper {
 			Response response, Callback callback) {
 		ResponseEntity<?> answer;
 		try {
-			if (request.getLength() > BodyLimitFilter.MAX_BYTES) {
-				// The client is still sending a body nobody will read: close rather than drain it.
-				send(request, response, callback, ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-					.header(HttpHeaders.CONNECTION, "close")
-					.body(ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL)));
+			ResponseEntity<?> tooLarge = CoreAnswers.bodyTooLarge(request);
+			if (tooLarge != null) {
+				send(request, response, callback, tooLarge);
 				return null;
 			}
 			String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
@@ -129,10 +128,11 @@ final class CommandHandler extends Handler.Wrapper {
 		catch (InvalidMediaTypeException ex) {
 			answer = ResponseEntity.badRequest().body(ProblemType.MALFORMED_REQUEST.problem(ex.getMessage()));
 		}
-		catch (IOException ex) {
-			// The client went away, or its body stalled past the I/O timeout.
+		catch (IOException | HttpException.RuntimeException ex) {
+			// The client went away, its body stalled past the I/O timeout, or it could not be parsed
+			// (Jetty answers that 400 itself, as on every other path).
 			callback.failed(ex);
-			return uri;
+			return null;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("A request failed: " + request.getMethod() + " " + request.getHttpURI().getPath(), ex);

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -77,6 +79,20 @@ final class CoreAnswers {
 					: MediaType.APPLICATION_JSON_VALUE);
 		response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
 		response.write(true, ByteBuffer.wrap(bytes), callback);
+	}
+
+	/**
+	 * The 413 for a request that declares a body over the limit ({@link BodyLimitFilter}'s, for the
+	 * requests served below Spring MVC), or null. The connection closes: the client is still
+	 * sending a body nobody will read.
+	 */
+	static @Nullable ResponseEntity<?> bodyTooLarge(Request request) {
+		if (request.getLength() <= BodyLimitFilter.MAX_BYTES) {
+			return null;
+		}
+		return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+			.header(HttpHeaders.CONNECTION, "close")
+			.body(ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package org.vsriov.web;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -46,6 +47,10 @@ final class LongPollHandler extends Handler.Wrapper {
 
 	private static final Log logger = LogFactory.getLog(LongPollHandler.class);
 
+	// How long past its timeout a parked poll is given before it is timed out by Jetty's idle
+	// timeout instead of the adapter's timer, which always answers first.
+	private static final Duration FALLBACK_GRACE = Duration.ofSeconds(10);
+
 	private final VsriovProperties properties;
 
 	private final CoreAnswers answers;
@@ -67,18 +72,8 @@ final class LongPollHandler extends Handler.Wrapper {
 		if (route == null) {
 			return super.handle(request, response, callback);
 		}
-		new Poll<>(route.target(), request, response, callback).start(route.id(), query(request));
+		new Poll<>(route.target(), request, response, callback).start(route.id());
 		return true;
-	}
-
-	/** The query's parameters; one that cannot be decoded is Jetty's 400, as on every other path. */
-	private static Fields query(Request request) {
-		try {
-			return Request.extractQueryParameters(request);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new BadMessageException(HttpStatus.BAD_REQUEST_400, null, ex);
-		}
 	}
 
 	/**
@@ -121,35 +116,82 @@ final class LongPollHandler extends Handler.Wrapper {
 		 * adapter is asked (a plain poll acknowledges what it takes: a refusal after that would lose
 		 * bits), then asks it.
 		 */
-		void start(String id, Fields query) {
+		void start(String id) {
+			Waiter<T> waiter;
+			boolean takes;
 			try {
-				ProblemDetail unparsable = ContentNegotiation.unparsable(
-						this.request.getHeaders().getValuesList(HttpHeader.ACCEPT),
-						this.request.getHeaders().get(HttpHeader.CONTENT_TYPE));
-				if (unparsable != null) {
-					send(ResponseEntity.badRequest().body(unparsable));
+				ResponseEntity<?> refusal = refusal(id);
+				if (refusal != null) {
+					send(refusal);
 					return;
 				}
-				Integer vfId = DecimalIds.parse(id);
-				if (vfId == null) {
-					send(ResponseEntity.badRequest().body(ProblemHandler.notDecimal("vfId", id, LongPollHandler.this.properties)));
+				Fields query;
+				try {
+					query = Request.extractQueryParameters(this.request);
+				}
+				catch (IllegalArgumentException ex) {
+					// Jetty's 400, as on every other path.
+					this.callback.failed(new BadMessageException(HttpStatus.BAD_REQUEST_400, null, ex));
 					return;
 				}
-				this.vfId = vfId;
 				String after = parameter(query, "after");
 				PollTimeout timeout = PollTimeout.parse(parameter(query, "timeout"), LongPollHandler.this.properties.poll());
-				// A parked poll does no I/O: Jetty's idle timeout must not end it (the adapter's timer does).
-				this.request.addIdleTimeoutListener((ex) -> false);
+				long deadline = System.nanoTime() + timeout.duration().plus(FALLBACK_GRACE).toNanos();
+				this.request.addIdleTimeoutListener((ex) -> !isNotIdle(deadline));
 				this.request.addFailureListener(this::failed);
-				park(this.stream.poll(vfId, after, timeout, this), this.stream.takes(after));
+				takes = this.stream.takes(after);
+				waiter = this.stream.poll(this.vfId, after, timeout, this);
 			}
 			catch (AdapterException ex) {
 				send(ProblemHandler.problem(ex));
+				return;
 			}
 			catch (RuntimeException ex) {
 				logger.warn("A long poll failed", ex);
 				send(ProblemHandler.internalError("the long poll failed"));
+				return;
 			}
+			park(waiter, takes);
+		}
+
+		/** The refusal of a request the body limit, the content negotiation or the VF id refuses, or null. */
+		private @Nullable ResponseEntity<?> refusal(String id) {
+			ResponseEntity<?> tooLarge = CoreAnswers.bodyTooLarge(this.request);
+			if (tooLarge != null) {
+				return tooLarge;
+			}
+			ProblemDetail unparsable = ContentNegotiation.unparsable(
+					this.request.getHeaders().getValuesList(HttpHeader.ACCEPT),
+					this.request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+			if (unparsable != null) {
+				return ResponseEntity.badRequest().body(unparsable);
+			}
+			Integer vfId = DecimalIds.parse(id);
+			if (vfId == null) {
+				return ResponseEntity.badRequest().body(ProblemHandler.notDecimal("vfId", id, LongPollHandler.this.properties));
+			}
+			this.vfId = vfId;
+			return null;
+		}
+
+		/**
+		 * Whether Jetty's idle timeout, which comes every I/O timeout while the poll is parked (it
+		 * does no I/O), should leave the request be. Within its timeout and a grace, yes. Past that,
+		 * the adapter's timer has failed to answer it (it never should): it is timed out as that
+		 * timer would (its 204 comes through {@link #accept}), or, if it no longer waits, Jetty ends
+		 * the request.
+		 */
+		private boolean isNotIdle(long deadline) {
+			if (System.nanoTime() - deadline < 0) {
+				return true;
+			}
+			Waiter<T> waiter;
+			synchronized (this) {
+				waiter = this.answered ? null : this.waiter;
+			}
+			logger.warn("A parked long poll outlived its timeout by " + FALLBACK_GRACE.toSeconds() + " s: "
+					+ this.request.getHttpURI().getPathQuery());
+			return waiter != null && waiter.expire();
 		}
 
 		/** A parameter's values as Spring MVC binds them to a String: joined by commas. */
@@ -197,7 +239,11 @@ final class LongPollHandler extends Handler.Wrapper {
 			}
 		}
 
-		/** The adapter's callback. Never throws: the adapter completes other polls on this thread after it. */
+		/**
+		 * The adapter's callback. Never throws: the adapter completes other polls on this thread after
+		 * it. The answer is written on the pool of the connector the poll came to (the PF listener's
+		 * own, for a block-write poll there).
+		 */
 		@Override
 		public void accept(PollOutcome<T> outcome) {
 			boolean now;
@@ -208,21 +254,22 @@ final class LongPollHandler extends Handler.Wrapper {
 				this.answered = true;
 				now = this.asking;
 			}
-			if (now) {
-				answer(outcome);
-			}
-			else {
+			if (!now) {
 				try {
-					this.request.getContext().execute(() -> answer(outcome));
+					this.request.getConnectionMetaData().getConnector().getExecutor().execute(() -> answer(outcome));
+					return;
 				}
 				catch (RuntimeException ex) {
-					logger.debug("A parked long poll's answer could not be handed to Jetty's pool", ex);
-					answer(outcome);
+					logger.debug("A parked long poll's answer could not be handed to the connector's pool", ex);
 				}
 			}
+			answer(outcome);
 		}
 
-		/** News is a 200 with the body, a timeout a 204, the end of the VF's life a 410 problem. */
+		/**
+		 * News is a 200 with the body, a timeout a 204, the end of the VF's life a 410 problem. Never
+		 * throws: an answer that cannot be written is a 500, or failing that, the request fails.
+		 */
 		private void answer(PollOutcome<T> outcome) {
 			try {
 				if (outcome instanceof PollOutcome.Delivered<T> delivered) {
@@ -241,7 +288,12 @@ final class LongPollHandler extends Handler.Wrapper {
 			}
 			catch (RuntimeException ex) {
 				logger.warn("A long poll's answer could not be written: " + outcome, ex);
-				send(ProblemHandler.internalError("the long poll's answer could not be written"));
+				try {
+					send(ProblemHandler.internalError("the long poll's answer could not be written"));
+				}
+				catch (RuntimeException again) {
+					this.callback.failed(again);
+				}
 			}
 		}
 

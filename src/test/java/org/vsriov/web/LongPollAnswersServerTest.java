@@ -168,9 +168,25 @@ class LongPollAnswersServerTest {
 		// A query that cannot be decoded: Jetty's 400, as on every other path.
 		assertThat(rawHead("GET /api/v1/vfs/0/invalidations?timeout=%zz")).startsWith("HTTP/1.1 400 ")
 			.contains("Content-Type: application/problem+json");
+		// The VF id is checked before the query, as Spring MVC bound it.
+		assertThat(rawHead("GET /api/v1/vfs/abc/invalidations?after=%zz")).startsWith("HTTP/1.1 400 ");
+		assertThat(RestTestClientResponse.from(this.client.get().uri("/api/v1/vfs/abc/invalidations?after=x").exchange()))
+			.bodyJson().extractingPath("$.type").isEqualTo(ProblemType.BASE + "invalid-vf-id");
 		// A path parameter is dropped, and an escaped digit is a digit: both are VF 0's poll.
 		assertThat(rawHead("GET /api/v1/vfs/0;a=b/invalidations?timeout=0")).startsWith("HTTP/1.1 204 ");
 		assertThat(rawHead("GET /api/v1/pf/vfs/%30/block-writes?timeout=0")).startsWith("HTTP/1.1 204 ");
+	}
+
+	@Test
+	void pollThatDeclaresABodyOverTheLimitShouldGet413AndTakeNothing() throws Exception {
+		this.adapter.invalidate(10, BlockMask.parse("0x2"));
+		try (var socket = RawHttp.send(this.port, "GET /api/v1/vfs/10/invalidations?timeout=0 HTTP/1.1\r\n"
+				+ "Host: localhost\r\nContent-Length: 20000\r\n\r\n")) {
+			String head = RawHttp.readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 413 ").contains("Connection: close",
+					"Content-Type: application/problem+json");
+		}
+		assertThat(this.adapter.state(10).pendingMask().bits()).isEqualTo(0x2);
 	}
 
 	@Test

@@ -60,6 +60,9 @@ class OperationsTest {
 	void httpServerRequestsShouldTimeOrdinaryRequestsButLeaveLongPollsOut() {
 		this.client.get().uri("/api/v1/vfs/1/invalidations?timeout=0").exchange().expectStatus().isNoContent();
 		this.client.get().uri("/api/v1/pf/vfs/1/block-writes?timeout=0").exchange().expectStatus().isNoContent();
+		// Spring MVC still answers these on the polls' paths.
+		this.client.head().uri("/api/v1/vfs/1/invalidations").exchange().expectStatus().isEqualTo(405);
+		this.client.options().uri("/api/v1/pf/vfs/1/block-writes").exchange().expectStatus().isOk();
 		this.client.get().uri("/api/v1/pf/vfs/1").exchange().expectStatus().isOk();
 		String metrics = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
 			.returnResult(String.class).getResponseBody();
