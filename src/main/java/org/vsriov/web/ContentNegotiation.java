@@ -90,8 +90,10 @@ class ContentNegotiation extends OncePerRequestFilter {
 			return null;
 		}
 		catch (InvalidMediaTypeException ex) {
+			String fix = HttpHeaders.ACCEPT.equals(header) ? "send application/json, or no Accept"
+					: "send application/json, or application/octet-stream where the operation takes raw bytes";
 			return ProblemType.MALFORMED_REQUEST.problem(header + " cannot be parsed as media types ("
-					+ ex.getMessage() + ")");
+					+ ex.getMessage() + "); " + fix);
 		}
 	}
 

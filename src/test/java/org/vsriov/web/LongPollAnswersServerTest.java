@@ -143,7 +143,8 @@ class LongPollAnswersServerTest {
 		var refused = RestTestClientResponse.from(this.client.get().uri("/api/v1/vfs/5/invalidations?timeout=0")
 			.header(HttpHeaders.ACCEPT, "application/").exchange());
 		assertThat(refused).hasStatus(400).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(refused).bodyJson().extractingPath("$.detail").asString().startsWith("Accept cannot be parsed");
+		assertThat(refused).bodyJson().extractingPath("$.detail").asString().startsWith("Accept cannot be parsed")
+			.endsWith("; send application/json, or no Accept");
 		assertThat(refused).bodyJson().extractingPath("$.instance").isEqualTo("/api/v1/vfs/5/invalidations");
 		// Refused before the adapter was asked: the plain poll took nothing.
 		assertThat(this.adapter.state(5).pendingMask().bits()).isEqualTo(0x8);
