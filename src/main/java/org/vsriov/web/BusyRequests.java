@@ -6,7 +6,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
@@ -64,8 +63,7 @@ final class BusyRequests extends QoSHandler {
 	private String pathInServletContext(Request request) {
 		String contextPath = this.contextPath;
 		if (contextPath == null) {
-			ContextHandler context = getServer().getDescendant(ContextHandler.class);
-			contextPath = (context == null || "/".equals(context.getContextPath())) ? "" : context.getContextPath();
+			contextPath = CoreAnswers.servletContextPath(getServer());
 			this.contextPath = contextPath;
 		}
 		String path = Request.getPathInContext(request);

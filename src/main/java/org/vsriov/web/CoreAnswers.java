@@ -96,6 +96,15 @@ final class CoreAnswers {
 	}
 
 	/**
+	 * The servlet context's path ({@code server.servlet.context-path}), "" for the root: what a path
+	 * still has in front in the handlers before the servlet context.
+	 */
+	static String servletContextPath(Server server) {
+		ContextHandler context = server.getDescendant(ContextHandler.class);
+		return (context == null || "/".equals(context.getContextPath())) ? "" : context.getContextPath();
+	}
+
+	/**
 	 * The operations a handler serves, from the controllers that map them, each on a path with one
 	 * {@code {vfId}}: made on the first request, once the application context has made the
 	 * controllers (the server starts after them).
@@ -143,9 +152,7 @@ final class CoreAnswers {
 		private List<Route<S>> all(Server server) {
 			List<Route<S>> all = this.all;
 			if (all == null) {
-				ContextHandler context = server.getDescendant(ContextHandler.class);
-				String contextPath = (context == null || "/".equals(context.getContextPath())) ? ""
-						: context.getContextPath();
+				String contextPath = servletContextPath(server);
 				all = this.targets.orderedStream().map((target) -> {
 					String mapping = this.mapping.apply(target);
 					int id = mapping.indexOf(VF_ID);

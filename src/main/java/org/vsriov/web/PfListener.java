@@ -13,7 +13,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -88,9 +87,7 @@ final class PfListener extends Handler.Wrapper {
 	/** A VF operation's path, under the servlet context's path ({@code server.servlet.context-path}). */
 	private boolean isVfPath(Request request) {
 		String path = request.getHttpURI().getDecodedPath();
-		ContextHandler context = getServer().getDescendant(ContextHandler.class);
-		String contextPath = (context != null) ? context.getContextPath() : "/";
-		String vfs = ("/".equals(contextPath) ? "" : contextPath) + "/api/v1/vfs";
+		String vfs = CoreAnswers.servletContextPath(getServer()) + "/api/v1/vfs";
 		return path.equals(vfs) || path.startsWith(vfs + "/");
 	}
 
