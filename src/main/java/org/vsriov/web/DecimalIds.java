@@ -1,7 +1,6 @@
 package org.vsriov.web;
 
 import java.beans.PropertyEditorSupport;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,9 +16,6 @@ import org.springframework.web.bind.annotation.InitBinder;
  */
 @ControllerAdvice
 class DecimalIds {
-
-	// Ten digits reach past Integer.MAX_VALUE; a larger value is refused by parseInt.
-	private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
 
 	@InitBinder
 	void decimalDigitsOnly(WebDataBinder binder) {
@@ -46,15 +42,20 @@ class DecimalIds {
 
 	/** The value of 1 to 10 ASCII decimal digits that fits an int, or null. */
 	static @Nullable Integer parse(String text) {
-		if (!DIGITS.matcher(text).matches()) {
+		// Ten digits reach past Integer.MAX_VALUE; a larger value is refused by the overflow check.
+		int length = text.length();
+		if (length == 0 || length > 10) {
 			return null;
 		}
-		try {
-			return Integer.valueOf(text);
+		long value = 0;
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return null;
+			}
+			value = value * 10 + (c - '0');
 		}
-		catch (NumberFormatException ex) {
-			return null; // over Integer.MAX_VALUE
-		}
+		return (value <= Integer.MAX_VALUE) ? Integer.valueOf((int) value) : null;
 	}
 
 }
