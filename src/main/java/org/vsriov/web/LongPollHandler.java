@@ -78,8 +78,7 @@ final class LongPollHandler extends Handler.Wrapper {
 
 	/**
 	 * One poll, from its request to its answer. The answer is written once, by whichever thread has
-	 * the outcome: the request's, when the adapter answers at once, else one of Jetty's pool's (the
-	 * adapter's thread may have more polls to complete).
+	 * the outcome.
 	 */
 	private final class Poll<T> implements Consumer<PollOutcome<T>> {
 
@@ -93,10 +92,7 @@ final class LongPollHandler extends Handler.Wrapper {
 
 		private int vfId;
 
-		// Guarded by this, as the fields below. While the adapter is asked an outcome is written on
-		// the thread that gives it; after, on Jetty's pool.
-		private boolean asking = true;
-
+		// Guarded by this, as the fields below.
 		private boolean answered;
 
 		// The connection failed before the waiter was known: it is withdrawn once it is.
@@ -208,7 +204,6 @@ final class LongPollHandler extends Handler.Wrapper {
 		private void park(Waiter<T> waiter, boolean takes) {
 			Throwable failure;
 			synchronized (this) {
-				this.asking = false;
 				this.waiter = waiter;
 				failure = this.failure;
 				if (!this.answered && failure == null && takes) {
@@ -240,28 +235,18 @@ final class LongPollHandler extends Handler.Wrapper {
 		}
 
 		/**
-		 * The adapter's callback. Never throws: the adapter completes other polls on this thread after
-		 * it. The answer is written on the pool of the connector the poll came to (the PF listener's
-		 * own, for a block-write poll there).
+		 * The adapter's callback: writes the answer on this thread (the request's, the PF's request
+		 * that has news, the adapter's timer, or a free or reset). The write does not block: Jetty
+		 * hands the bytes to the socket, or finishes later on its own threads. Never throws: the
+		 * adapter completes other polls on this thread after it.
 		 */
 		@Override
 		public void accept(PollOutcome<T> outcome) {
-			boolean now;
 			synchronized (this) {
 				if (this.answered) {
 					return;
 				}
 				this.answered = true;
-				now = this.asking;
-			}
-			if (!now) {
-				try {
-					this.request.getConnectionMetaData().getConnector().getExecutor().execute(() -> answer(outcome));
-					return;
-				}
-				catch (RuntimeException ex) {
-					logger.debug("A parked long poll's answer could not be handed to the connector's pool", ex);
-				}
 			}
 			answer(outcome);
 		}
