@@ -207,7 +207,9 @@ final class LongPollHandler extends Handler.Wrapper {
 				this.waiter = waiter;
 				failure = this.failure;
 				if (!this.answered && failure == null && takes) {
-					// Under the lock: no answer is written while the watch sets its header.
+					// Under the lock: no answer is written while the watch sets its header (if the
+					// watch finds the client gone at once, its 204 is written here, under the lock:
+					// the write does not block).
 					ConnectionWatch.watch(this.request, this.response, waiter::expire);
 				}
 			}
@@ -235,10 +237,12 @@ final class LongPollHandler extends Handler.Wrapper {
 		}
 
 		/**
-		 * The adapter's callback: writes the answer on this thread (the request's, the PF's request
-		 * that has news, the adapter's timer, or a free or reset). The write does not block: Jetty
-		 * hands the bytes to the socket, or finishes later on its own threads. Never throws: the
-		 * adapter completes other polls on this thread after it.
+		 * The adapter's callback: writes the answer on whichever thread ended the wait (the
+		 * request's own; a request that brings news or supersedes the poll: the PF's invalidation,
+		 * the VF's write, a newer poll; the adapter's timer; a free, reset or shutdown; the
+		 * connection's watch or idle timeout). The write does not block: Jetty hands the bytes to
+		 * the socket, or finishes later on its own threads. Never throws, not even an {@link Error}:
+		 * the adapter completes other polls on this thread after it.
 		 */
 		@Override
 		public void accept(PollOutcome<T> outcome) {
@@ -248,7 +252,12 @@ final class LongPollHandler extends Handler.Wrapper {
 				}
 				this.answered = true;
 			}
-			answer(outcome);
+			try {
+				answer(outcome);
+			}
+			catch (Throwable ex) {
+				this.callback.failed(ex);
+			}
 		}
 
 		/**

@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What {@link LongPollHandler} does when Jetty fails a parked poll's request (here: the server
- * stops without waiting, closing its connections): the poll is withdrawn at once, not left to
- * its timeout. On a plain Jetty server, without Spring.
+ * What {@link LongPollHandler} does when a parked poll's request fails: when Jetty fails it (here:
+ * the server stops without waiting, closing its connections), the poll is withdrawn at once, not
+ * left to its timeout; when its answer cannot be made, the request fails and the thread that
+ * delivered goes on. On a plain Jetty server, without Spring.
  */
 class LongPollHandlerFailureTest {
 
@@ -46,14 +47,7 @@ class LongPollHandlerFailureTest {
 
 	@Test
 	void parkedPollWhoseRequestFailsShouldBeWithdrawnAtOnce() throws Exception {
-		var connector = new ServerConnector(this.server);
-		connector.setHost("127.0.0.1");
-		this.server.addConnector(connector);
-		var handler = new LongPollHandler(this.properties, streams(new Invalidations(this.adapter)),
-				new CoreAnswers(new StaticListableBeanFactory().getBeanProvider(RequestMappingHandlerAdapter.class)));
-		handler.setHandler(new DefaultHandler());
-		this.server.setHandler(handler);
-		this.server.start();
+		ServerConnector connector = start(new Invalidations(this.adapter));
 		String cursor = this.adapter.state(0).cursor().encode();
 		try (var socket = RawHttp.send(connector.getLocalPort(), "GET /api/v1/vfs/0/invalidations?timeout=1m&after="
 				+ cursor + " HTTP/1.1\r\nHost: localhost\r\n\r\n")) {
@@ -67,6 +61,32 @@ class LongPollHandlerFailureTest {
 		// Withdrawn, not answered: an invalidation now stays pending for the next poll.
 		this.adapter.invalidate(0, BlockMask.parse("0x1"));
 		assertThat(this.adapter.state(0).pendingMask().bits()).isEqualTo(0x1);
+	}
+
+	@Test
+	void answerThatThrowsAnErrorShouldFailItsRequestNotTheThreadThatDelivers() throws Exception {
+		ServerConnector connector = start(new AnswersWithAnError(new Invalidations(this.adapter)));
+		String cursor = this.adapter.state(0).cursor().encode();
+		try (var socket = RawHttp.send(connector.getLocalPort(), "GET /api/v1/vfs/0/invalidations?timeout=1m&after="
+				+ cursor + " HTTP/1.1\r\nHost: localhost\r\n\r\n")) {
+			await().until(() -> this.adapter.state(0).waiters() == 1);
+			// The PF's invalidation delivers, and its answer is written, on this thread.
+			this.adapter.invalidate(0, BlockMask.parse("0x1"));
+			assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 500 ");
+		}
+		assertThat(this.adapter.stats().parkedPolls()).isZero();
+	}
+
+	private ServerConnector start(PolledStream<?> stream) throws Exception {
+		var connector = new ServerConnector(this.server);
+		connector.setHost("127.0.0.1");
+		this.server.addConnector(connector);
+		var handler = new LongPollHandler(this.properties, streams(stream),
+				new CoreAnswers(new StaticListableBeanFactory().getBeanProvider(RequestMappingHandlerAdapter.class)));
+		handler.setHandler(new DefaultHandler());
+		this.server.setHandler(handler);
+		this.server.start();
+		return connector;
 	}
 
 	@SuppressWarnings("unchecked")
@@ -97,6 +117,31 @@ class LongPollHandlerFailureTest {
 		@Override
 		public Object body(int vfId, BlockMask news, String cursor) {
 			return Map.of("blockMask", news.toHex(), "cursor", cursor);
+		}
+
+	}
+
+	/** A stream whose answers cannot be made: its body throws an {@link Error}, not an exception. */
+	private record AnswersWithAnError(Invalidations stream) implements PolledStream<BlockMask> {
+
+		@Override
+		public String path() {
+			return this.stream.path();
+		}
+
+		@Override
+		public boolean takes(String after) {
+			return this.stream.takes(after);
+		}
+
+		@Override
+		public Waiter<BlockMask> poll(int vfId, String after, PollTimeout timeout, Consumer<PollOutcome<BlockMask>> done) {
+			return this.stream.poll(vfId, after, timeout, done);
+		}
+
+		@Override
+		public Object body(int vfId, BlockMask news, String cursor) {
+			throw new AssertionError("no body for you");
 		}
 
 	}
