@@ -45,6 +45,9 @@ final class PeerScenario {
 
 	private static final double TARGET_P99_RATIO = 1;
 
+	/** The publish schedule lag p99 up to which a run is at the offered rate. */
+	private static final double MAX_LAG_MILLIS = 50;
+
 	private final Harness harness;
 
 	private final Sizes sizes;
@@ -181,7 +184,12 @@ final class PeerScenario {
 		scenario.add("deliveries/s", window.deliveriesPerSecond(), "/s");
 		scenario.add("messages per delivery", window.deliveries == 0 ? 0 : (double) window.messages / window.deliveries,
 				"");
-		scenario.add("publish schedule lag p99", window.lagMicros.getValueAtPercentile(99) / 1000.0, "ms");
+		// A server (or client) behind the schedule works off a backlog, more per wake-up: its figures
+		// are those of catching up, not of the offered rate.
+		double lag = window.lagMicros.getValueAtPercentile(99) / 1000.0;
+		scenario.atMost((lag <= MAX_LAG_MILLIS) ? "at the offered rate: publish schedule lag p99"
+				: "BEHIND THE SCHEDULE, the figures measure catching up: publish schedule lag p99", lag, "ms",
+				MAX_LAG_MILLIS);
 		scenario.add("publish schedule lag max", window.lagMicros.getMaxValue() / 1000.0, "ms");
 		scenario.add("RSS, " + this.sizes.vfs + " polls parked", window.rssBytes / Harness.MB, "MiB");
 		scenario.add("server CPU", window.serverCpuNanos / 1e9 / window.seconds * 100, "% core");
