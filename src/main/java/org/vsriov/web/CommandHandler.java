@@ -1,18 +1,17 @@
 package org.vsriov.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -20,7 +19,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.jspecify.annotations.Nullable;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.VsriovProperties;
 import tools.jackson.core.JacksonException;
@@ -44,7 +43,7 @@ import org.springframework.util.StringUtils;
  * ({@link DecimalIds}), the body ({@link ProblemHandler#unreadable}), then the command. Each is
  * timed in {@code http.server.requests}, as the servlet's observation filter times it.
  */
-final class CommandHandler extends Handler.Wrapper {
+final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Route {
 
 	private static final Log logger = LogFactory.getLog(CommandHandler.class);
 
@@ -70,6 +69,12 @@ final class CommandHandler extends Handler.Wrapper {
 		this.routes = new CoreAnswers.Routes<>(commands, CoreCommand::path);
 	}
 
+	/** Whether a request is one of the commands this handler serves. */
+	@Override
+	public boolean serves(Request request) {
+		return HttpMethod.POST.is(request.getMethod()) && this.routes.match(request, getServer()) != null;
+	}
+
 	@Override
 	public boolean handle(Request request, Response response, Callback callback) throws Exception {
 		CoreAnswers.Route<CoreCommand<?>> route = HttpMethod.POST.is(request.getMethod())
@@ -77,75 +82,108 @@ final class CommandHandler extends Handler.Wrapper {
 		if (route == null) {
 			return super.handle(request, response, callback);
 		}
-		long start = System.nanoTime();
-		String uri = run(route.target(), route.mapping(), route.id(), request, response, callback);
-		if (uri != null) {
-			time(uri, response.getStatus(), System.nanoTime() - start);
-		}
+		new Run<>(route.target(), route.mapping(), request, response, callback).start(route.id());
 		return true;
 	}
 
 	/**
-	 * Checks, runs and answers a command.
-	 * @return the {@code uri} it is timed under, or null if it is not timed (a declared body over
-	 *     the limit, refused before the servlet's observation filter)
+	 * One command, from its request to its answer: the checks, then the body, read without blocking
+	 * (the request may be served on Jetty's selector thread, {@link InlineHotRoutes}), then the
+	 * command, on the thread that read the body's end. Timed in {@code http.server.requests} from the
+	 * start, under {@code uri}.
 	 */
-	private <B> @Nullable String run(CoreCommand<B> command, String uri, String id, Request request,
-			Response response, Callback callback) {
-		ResponseEntity<?> answer;
-		try {
-			ResponseEntity<?> tooLarge = CoreAnswers.bodyTooLarge(request);
-			if (tooLarge != null) {
-				send(request, response, callback, tooLarge);
-				return null;
+	private final class Run<B> {
+
+		private final CoreCommand<B> command;
+
+		private final String uri;
+
+		private final Request request;
+
+		private final Response response;
+
+		private final Callback callback;
+
+		private final long start = System.nanoTime();
+
+		Run(CoreCommand<B> command, String uri, Request request, Response response, Callback callback) {
+			this.command = command;
+			this.uri = uri;
+			this.request = request;
+			this.response = response;
+			this.callback = callback;
+		}
+
+		void start(String id) {
+			try {
+				ResponseEntity<?> tooLarge = CoreAnswers.bodyTooLarge(this.request);
+				if (tooLarge != null) {
+					// Refused before the servlet's observation filter: not timed.
+					send(this.request, this.response, this.callback, tooLarge);
+					return;
+				}
+				String contentType = this.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+				ProblemDetail unparsable = ContentNegotiation.unparsable(
+						this.request.getHeaders().getValuesList(HttpHeader.ACCEPT), contentType);
+				if (unparsable != null) {
+					// Refused before Spring MVC looks for an operation: timed under no path.
+					answer(UNKNOWN, ResponseEntity.badRequest().body(unparsable));
+					return;
+				}
+				MediaType type = StringUtils.hasLength(contentType) ? MediaType.parseMediaType(contentType) : null;
+				if (type == null || !MediaType.APPLICATION_JSON.includes(type)) {
+					// Spring MVC finds no operation for it, and times it under no path.
+					answer(UNKNOWN, ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+						.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+						.body(ProblemHandler.unsupportedMediaType(type, JSON)));
+					return;
+				}
+				Integer vfId = DecimalIds.parse(id);
+				if (vfId == null) {
+					answer(this.uri, ResponseEntity.badRequest()
+						.body(ProblemHandler.notDecimal("vfId", id, CommandHandler.this.properties)));
+					return;
+				}
+				new BodyRead(this.request, (body) -> run(vfId, body), this.callback::failed).run();
 			}
-			String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-			ProblemDetail unparsable = ContentNegotiation.unparsable(request.getHeaders().getValuesList(HttpHeader.ACCEPT),
-					contentType);
-			if (unparsable != null) {
-				// Refused before Spring MVC looks for an operation: timed under no path.
-				send(request, response, callback, ResponseEntity.badRequest().body(unparsable));
-				return UNKNOWN;
+			catch (InvalidMediaTypeException ex) {
+				answer(this.uri, ResponseEntity.badRequest().body(ProblemType.MALFORMED_REQUEST.problem(ex.getMessage())));
 			}
-			MediaType type = StringUtils.hasLength(contentType) ? MediaType.parseMediaType(contentType) : null;
-			if (type == null || !MediaType.APPLICATION_JSON.includes(type)) {
-				// Spring MVC finds no operation for it, and times it under no path.
-				send(request, response, callback, ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-					.header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-					.body(ProblemHandler.unsupportedMediaType(type, JSON)));
-				return UNKNOWN;
-			}
-			Integer vfId = DecimalIds.parse(id);
-			if (vfId == null) {
-				answer = ResponseEntity.badRequest().body(ProblemHandler.notDecimal("vfId", id, this.properties));
-			}
-			else {
-				answer = runWithBody(command, vfId, request);
+			catch (RuntimeException ex) {
+				failed(ex);
 			}
 		}
-		catch (AdapterException ex) {
-			answer = ProblemHandler.problem(ex);
+
+		/** Binds the body (a 400 if it cannot be) and runs the command. Never throws. */
+		private void run(int vfId, byte[] body) {
+			try {
+				answer(this.uri, runWithBody(this.command, vfId, body));
+			}
+			catch (AdapterException ex) {
+				answer(this.uri, ProblemHandler.problem(ex));
+			}
+			catch (RuntimeException ex) {
+				failed(ex);
+			}
+			catch (Throwable ex) {
+				this.callback.failed(ex);
+			}
 		}
-		catch (InvalidMediaTypeException ex) {
-			answer = ResponseEntity.badRequest().body(ProblemType.MALFORMED_REQUEST.problem(ex.getMessage()));
+
+		private void failed(RuntimeException ex) {
+			logger.warn("A request failed: " + this.request.getMethod() + " " + this.request.getHttpURI().getPath(), ex);
+			answer(this.uri, ProblemHandler.internalError("the request failed"));
 		}
-		catch (IOException | HttpException.RuntimeException ex) {
-			// The client went away, its body stalled past the I/O timeout, or it could not be parsed
-			// (Jetty answers that 400 itself, as on every other path).
-			callback.failed(ex);
-			return null;
+
+		private void answer(String timedUri, ResponseEntity<?> answer) {
+			send(this.request, this.response, this.callback, answer);
+			time(timedUri, this.response.getStatus(), System.nanoTime() - this.start);
 		}
-		catch (RuntimeException ex) {
-			logger.warn("A request failed: " + request.getMethod() + " " + request.getHttpURI().getPath(), ex);
-			answer = ProblemHandler.internalError("the request failed");
-		}
-		send(request, response, callback, answer);
-		return uri;
+
 	}
 
-	/** Reads and binds the body (at most the limit), and runs the command; a body that cannot be read is a 400. */
-	private <B> ResponseEntity<?> runWithBody(CoreCommand<B> command, int vfId, Request request) throws IOException {
-		byte[] body = readBody(request);
+	/** Binds the body (at most one byte over the limit) and runs the command; a body that cannot be read is a 400. */
+	private <B> ResponseEntity<?> runWithBody(CoreCommand<B> command, int vfId, byte[] body) {
 		if (body.length > BodyLimitFilter.MAX_BYTES) {
 			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
 				.body(ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL));
@@ -165,20 +203,61 @@ final class CommandHandler extends Handler.Wrapper {
 	}
 
 	/**
-	 * The body, at most one byte over the limit. A declared length (at most the limit: a larger one
-	 * was refused) is read into an array of its size, which Jetty's parser fills or fails;
-	 * {@code readNBytes(int)} would allocate a 16 KB buffer for every 30-byte invalidation.
+	 * Reads a body without blocking, at most one byte over the limit (the rest is left unread: the
+	 * command refuses it, as Jetty then does the rest), and hands it on, on the thread that read its
+	 * end; a body that fails (the client went away, stalled past the I/O timeout, or sent what
+	 * cannot be parsed) goes to {@code failed}.
 	 */
-	private static byte[] readBody(Request request) throws IOException {
-		long declared = request.getLength();
-		try (InputStream in = Content.Source.asInputStream(request)) {
-			if (declared < 0) {
-				return in.readNBytes(BodyLimitFilter.MAX_BYTES + 1);
-			}
-			byte[] body = new byte[(int) declared];
-			int read = in.readNBytes(body, 0, body.length);
-			return (read == body.length) ? body : Arrays.copyOf(body, read);
+	private static final class BodyRead implements Invocable.Task {
+
+		private final Request request;
+
+		private final Consumer<byte[]> then;
+
+		private final Consumer<Throwable> failed;
+
+		private final ByteArrayOutputStream body;
+
+		BodyRead(Request request, Consumer<byte[]> then, Consumer<Throwable> failed) {
+			this.request = request;
+			this.then = then;
+			this.failed = failed;
+			long declared = request.getLength();
+			this.body = new ByteArrayOutputStream((declared >= 0) ? (int) declared : 256);
 		}
+
+		@Override
+		public void run() {
+			while (true) {
+				Content.Chunk chunk = this.request.read();
+				if (chunk == null) {
+					this.request.demand(this);
+					return;
+				}
+				if (Content.Chunk.isFailure(chunk)) {
+					this.failed.accept(chunk.getFailure());
+					return;
+				}
+				ByteBuffer bytes = chunk.getByteBuffer();
+				int take = Math.min(bytes.remaining(), BodyLimitFilter.MAX_BYTES + 1 - this.body.size());
+				byte[] part = new byte[take];
+				bytes.get(part);
+				this.body.writeBytes(part);
+				boolean last = chunk.isLast();
+				chunk.release();
+				if (last || this.body.size() > BodyLimitFilter.MAX_BYTES) {
+					this.then.accept(this.body.toByteArray());
+					return;
+				}
+			}
+		}
+
+		@Override
+		public InvocationType getInvocationType() {
+			// What it runs (the command, the answers it writes) does not block.
+			return InvocationType.NON_BLOCKING;
+		}
+
 	}
 
 	private void send(Request request, Response response, Callback callback, ResponseEntity<?> answer) {

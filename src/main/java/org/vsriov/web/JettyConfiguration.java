@@ -127,6 +127,14 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
 			}
 			this.arrivals.watch(server);
+			List<InlineHotRoutes.Route> inline = this.hotRoutes.stream()
+				.filter(InlineHotRoutes.Route.class::isInstance)
+				.map(InlineHotRoutes.Route.class::cast)
+				.toList();
+			if (!inline.isEmpty()) {
+				// Outermost of these handlers: it decides on which thread the others run.
+				server.setHandler(new InlineHotRoutes(server.getHandler(), inline));
+			}
 		});
 	}
 

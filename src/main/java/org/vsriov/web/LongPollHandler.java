@@ -40,7 +40,7 @@ import org.springframework.http.ResponseEntity;
  * Every other method on these paths (HEAD, which is refused; OPTIONS) goes on to Spring MVC, where
  * each stream's controller keeps its mapping and OpenAPI description ({@link PolledStream}).
  */
-final class LongPollHandler extends Handler.Wrapper {
+final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.Route {
 
 	/** The long polls' paths (within the context), for the busy limits, metrics and OpenAPI. */
 	static final Pattern PATHS = Pattern.compile("/api/v1/(vfs/[^/]+/invalidations|pf/vfs/[^/]+/block-writes)");
@@ -61,6 +61,12 @@ final class LongPollHandler extends Handler.Wrapper {
 		this.properties = properties;
 		this.answers = answers;
 		this.routes = new CoreAnswers.Routes<>(streams, PolledStream::path);
+	}
+
+	/** Whether a request is one of the long polls this handler serves. */
+	@Override
+	public boolean serves(Request request) {
+		return HttpMethod.GET.is(request.getMethod()) && this.routes.match(request, getServer()) != null;
 	}
 
 	@Override

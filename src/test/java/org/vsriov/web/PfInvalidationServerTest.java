@@ -103,6 +103,26 @@ class PfInvalidationServerTest {
 		assertThat(this.adapter.state(4).pendingMask()).isEqualTo(BlockMask.NONE);
 	}
 
+	@Test
+	void bodyThatComesAfterItsHeadShouldBeWaitedForWithoutHoldingUpOtherRequests() throws Exception {
+		String body = "{\"blocks\": [6]}";
+		try (var socket = RawHttp.send(this.port, "POST /api/v1/pf/vfs/5/invalidations HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")) {
+			// The command waits for its body on the thread that read its head, Jetty's selector, without
+			// blocking it: other requests, a poll and another invalidation, are served meanwhile.
+			assertThat(RestTestClientResponse.from(this.client.get().uri("/api/v1/vfs/6/invalidations?timeout=0").exchange()))
+				.hasStatus(204);
+			assertThat(post(6, MediaType.APPLICATION_JSON_VALUE, "{\"blocks\": [1]}")).hasStatus(202);
+			assertThat(this.adapter.state(5).pendingMask()).isEqualTo(BlockMask.NONE);
+			socket.getOutputStream().write(body.getBytes());
+			String head = RawHttp.readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 202 ");
+			assertThat(new String(socket.getInputStream().readNBytes(RawHttp.contentLength(head))))
+				.contains("\"pendingMask\":\"0x0000000000000040\"");
+		}
+		assertThat(this.adapter.state(5).pendingMask()).isEqualTo(BlockMask.parse("0x40"));
+	}
+
 	private RestTestClientResponse post(int vfId, String contentType, String body) {
 		return RestTestClientResponse.from(this.client.post().uri(PATH, vfId).contentType(MediaType.parseMediaType(contentType))
 			.body(body).exchange());

@@ -1,0 +1,79 @@
+package org.vsriov.web;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Serves the hot routes on the thread that read them, Jetty's selector, and hands every other
+ * request to the connector's pool (docs/decisions/0010-hot-routes-on-the-selector.md). Jetty hands
+ * a request that becomes readable to a pool thread unless the whole handler tree says it never
+ * blocks; the servlet layer blocks, so every long poll and PF invalidation cost a hand-off between
+ * threads, and on a small VM the context switches were most of their CPU. The hot routes'
+ * handlers ({@link LongPollHandler}, {@link CommandHandler}) never block: a poll parks without a
+ * thread, a command reads its body as it comes, and answers are written without waiting.
+ * Everything else runs on the pool, as before.
+ */
+final class InlineHotRoutes extends Handler.Wrapper {
+
+	private static final Log logger = LogFactory.getLog(InlineHotRoutes.class);
+
+	/** A handler of hot routes, which never blocks on the requests it serves. */
+	interface Route {
+
+		/** Whether it serves the request. */
+		boolean serves(Request request);
+
+	}
+
+	private final List<Route> routes;
+
+	InlineHotRoutes(Handler next, List<Route> routes) {
+		super(next);
+		this.routes = routes;
+	}
+
+	@Override
+	public InvocationType getInvocationType() {
+		return InvocationType.NON_BLOCKING;
+	}
+
+	@Override
+	public boolean handle(Request request, Response response, Callback callback) throws Exception {
+		for (Route route : this.routes) {
+			if (route.serves(request)) {
+				return super.handle(request, response, callback);
+			}
+		}
+		Executor pool = request.getConnectionMetaData().getConnector().getExecutor();
+		try {
+			pool.execute(() -> handleOnPool(request, response, callback));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("A request could not be handed to the pool", ex);
+			Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
+		}
+		return true;
+	}
+
+	/** As Jetty would on its own pool thread: a request no handler takes is a 404, a failure fails it. */
+	private void handleOnPool(Request request, Response response, Callback callback) {
+		try {
+			if (!super.handle(request, response, callback)) {
+				Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+			}
+		}
+		catch (Throwable ex) {
+			callback.failed(ex);
+		}
+	}
+
+}
