@@ -177,7 +177,13 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 
 		private void answer(String timedUri, ResponseEntity<?> answer) {
 			send(this.request, this.response, this.callback, answer);
-			time(timedUri, this.response.getStatus(), System.nanoTime() - this.start);
+			try {
+				time(timedUri, this.response.getStatus(), System.nanoTime() - this.start);
+			}
+			catch (RuntimeException ex) {
+				// Answered already: a request that cannot be timed is still not a failed one.
+				logger.debug("A request could not be timed", ex);
+			}
 		}
 
 	}
@@ -185,7 +191,9 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 	/** Binds the body (at most one byte over the limit) and runs the command; a body that cannot be read is a 400. */
 	private <B> ResponseEntity<?> runWithBody(CoreCommand<B> command, int vfId, byte[] body) {
 		if (body.length > BodyLimitFilter.MAX_BYTES) {
+			// The rest of the body is not read: the connection cannot carry another request.
 			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+				.header(HttpHeaders.CONNECTION, "close")
 				.body(ProblemType.BODY_TOO_LARGE.problem(BodyLimitFilter.DETAIL));
 		}
 		B bound;

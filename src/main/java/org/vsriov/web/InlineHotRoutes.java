@@ -1,12 +1,16 @@
 package org.vsriov.web;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -41,13 +45,34 @@ final class InlineHotRoutes extends Handler.Wrapper {
 		this.routes = routes;
 	}
 
+	// Whether the hot routes run on the selector: not with TLS, whose handshakes would then run
+	// there too, nor with a request log, which writes each request's line as it ends. Set at start.
+	private volatile boolean inline;
+
+	@Override
+	protected void doStart() throws Exception {
+		Server server = getServer();
+		boolean tls = Arrays.stream(server.getConnectors())
+			.anyMatch((connector) -> connector.getConnectionFactory(SslConnectionFactory.class) != null);
+		this.inline = !tls && server.getRequestLog() == null;
+		if (!this.inline) {
+			logger.info("The long polls and the PF's invalidations run on Jetty's pool, not on the selector thread: "
+					+ (tls ? "TLS is on (server.ssl)" : "a request log is on (server.jetty.accesslog)")
+					+ "; they cost more CPU (docs/decisions/0010-hot-routes-on-the-selector.md)");
+		}
+		super.doStart();
+	}
+
 	@Override
 	public InvocationType getInvocationType() {
-		return InvocationType.NON_BLOCKING;
+		return this.inline ? InvocationType.NON_BLOCKING : super.getInvocationType();
 	}
 
 	@Override
 	public boolean handle(Request request, Response response, Callback callback) throws Exception {
+		if (!this.inline) {
+			return super.handle(request, response, callback);
+		}
 		for (Route route : this.routes) {
 			if (route.serves(request)) {
 				return super.handle(request, response, callback);
@@ -59,6 +84,7 @@ final class InlineHotRoutes extends Handler.Wrapper {
 		}
 		catch (RejectedExecutionException ex) {
 			logger.debug("A request could not be handed to the pool", ex);
+			response.getHeaders().put(HttpHeader.RETRY_AFTER, ProblemHandler.RETRY_AFTER_SECONDS);
 			Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
 		}
 		return true;

@@ -123,6 +123,18 @@ class PfInvalidationServerTest {
 		assertThat(this.adapter.state(5).pendingMask()).isEqualTo(BlockMask.parse("0x40"));
 	}
 
+	@Test
+	void chunkedBodyOverTheLimitShouldCloseTheConnectionWithIts413() throws Exception {
+		String chunk = "{\"blocks\": [5], \"pad\": \"" + "x".repeat(20_000) + "\"}";
+		try (var socket = RawHttp.send(this.port, "POST /api/v1/pf/vfs/7/invalidations HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+				+ Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n")) {
+			String head = RawHttp.readHead(socket.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 413 ").containsIgnoringCase("\r\nConnection: close\r\n");
+		}
+		assertThat(this.adapter.state(7).pendingMask()).isEqualTo(BlockMask.NONE);
+	}
+
 	private RestTestClientResponse post(int vfId, String contentType, String body) {
 		return RestTestClientResponse.from(this.client.post().uri(PATH, vfId).contentType(MediaType.parseMediaType(contentType))
 			.body(body).exchange());
