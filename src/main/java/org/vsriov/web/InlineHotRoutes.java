@@ -9,11 +9,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -40,14 +40,14 @@ final class InlineHotRoutes extends Handler.Wrapper {
 
 	private final List<Route> routes;
 
+	// Whether the hot routes run on the selector: not with TLS, whose handshakes would then run
+	// there too, nor with a request log, which writes each request's line as it ends. Set at start.
+	private volatile boolean inline;
+
 	InlineHotRoutes(Handler next, List<Route> routes) {
 		super(next);
 		this.routes = routes;
 	}
-
-	// Whether the hot routes run on the selector: not with TLS, whose handshakes would then run
-	// there too, nor with a request log, which writes each request's line as it ends. Set at start.
-	private volatile boolean inline;
 
 	@Override
 	protected void doStart() throws Exception {
