@@ -267,8 +267,8 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 		}
 
 		/**
-		 * News is a 200 with the body, a timeout a 204, the end of the VF's life a 410 problem. Never
-		 * throws: an answer that cannot be written is a 500, or failing that, the request fails.
+		 * News is a 200 with the body, a timeout a 204, the end of the VF's life a 410 problem; an
+		 * answer that cannot be made is a 500 (and if that fails too, {@link #accept} fails the request).
 		 */
 		private void answer(PollOutcome<T> outcome) {
 			try {
@@ -288,12 +288,7 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 			}
 			catch (RuntimeException ex) {
 				logger.warn("A long poll's answer could not be written: " + outcome, ex);
-				try {
-					send(ProblemHandler.internalError("the long poll's answer could not be written"));
-				}
-				catch (RuntimeException again) {
-					this.callback.failed(again);
-				}
+				send(ProblemHandler.internalError("the long poll's answer could not be written"));
 			}
 		}
 
