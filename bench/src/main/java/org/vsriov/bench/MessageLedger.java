@@ -2,6 +2,8 @@ package org.vsriov.bench;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 import org.HdrHistogram.Histogram;
@@ -40,6 +42,13 @@ final class MessageLedger {
 	private long deliveries;
 
 	private long messagesDelivered;
+
+	// The measured messages' due and delivery times, for what held up the slowest (slowOnes).
+	private long[] measuredDue = new long[1024];
+
+	private long[] measuredReceived = new long[1024];
+
+	private int measured;
 
 	MessageLedger(int vfs) {
 		this.published = new long[vfs];
@@ -112,6 +121,12 @@ final class MessageLedger {
 			this.outstanding--;
 			if (message.dueNanos >= this.measureFrom && message.dueNanos < this.measureTo) {
 				this.latencyMicros.recordValue(Math.max(0, (receivedNanos - message.dueNanos) / 1000));
+				if (this.measured == this.measuredDue.length) {
+					this.measuredDue = Arrays.copyOf(this.measuredDue, this.measured * 2);
+					this.measuredReceived = Arrays.copyOf(this.measuredReceived, this.measured * 2);
+				}
+				this.measuredDue[this.measured] = message.dueNanos;
+				this.measuredReceived[this.measured++] = receivedNanos;
 			}
 		}
 		if (receivedNanos >= this.measureFrom && receivedNanos < this.measureTo) {
@@ -141,6 +156,51 @@ final class MessageLedger {
 	/** Messages published and not delivered yet. */
 	synchronized long outstanding() {
 		return this.outstanding;
+	}
+
+	/**
+	 * What held up the slowest 1 % of the measured messages: how many were due or on their way during a
+	 * pause of the server's JVM, or of the load generator's own; and the p99 of the messages that met
+	 * no pause of either.
+	 */
+	synchronized SlowOnes slowOnes(JvmPauses server, JvmPauses generator) {
+		var unpaused = new Histogram(600_000_000L, 3);
+		Integer[] byLatency = new Integer[this.measured];
+		for (int i = 0; i < this.measured; i++) {
+			byLatency[i] = i;
+			if (!paused(server, i) && !paused(generator, i)) {
+				unpaused.recordValue(Math.max(0, (this.measuredReceived[i] - this.measuredDue[i]) / 1000));
+			}
+		}
+		Arrays.sort(byLatency, Comparator.comparingLong((Integer i) -> this.measuredReceived[i] - this.measuredDue[i])
+			.reversed());
+		int slowest = (this.measured + 99) / 100;
+		int atServer = 0;
+		int atGenerator = 0;
+		for (int rank = 0; rank < slowest; rank++) {
+			atServer += paused(server, byLatency[rank]) ? 1 : 0;
+			atGenerator += paused(generator, byLatency[rank]) ? 1 : 0;
+		}
+		return new SlowOnes(slowest, atServer, atGenerator, unpaused.getValueAtPercentile(99) / 1000.0, server,
+				generator);
+	}
+
+	private boolean paused(JvmPauses pauses, int message) {
+		return pauses != null && pauses.during(this.measuredDue[message], this.measuredReceived[message]);
+	}
+
+	/**
+	 * What held up the slowest measured messages ({@link #slowOnes}).
+	 *
+	 * @param slowest the slowest 1 % of the measured messages
+	 * @param atServerPause of those, the ones due or on their way during a pause of the server's JVM
+	 * @param atGeneratorPause of those, the ones during a pause of the load generator's JVM
+	 * @param p99WithoutPauses the p99 of the messages that met no pause of either, in ms
+	 * @param server the server JVM's pauses in the window, or null if it is no JVM
+	 * @param generator the load generator's pauses in the window, or null if it has no safepoint log
+	 */
+	record SlowOnes(int slowest, int atServerPause, int atGeneratorPause, double p99WithoutPauses,
+			JvmPauses server, JvmPauses generator) {
 	}
 
 	/** The latencies of the messages due in the measured window, in microseconds. */

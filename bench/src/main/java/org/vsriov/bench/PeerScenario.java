@@ -77,7 +77,7 @@ final class PeerScenario {
 	 */
 	private record Window(double seconds, long serverCpuNanos, long generatorCpuNanos, long deliveries, long messages,
 			Histogram latencyMicros, Histogram lagMicros, double othersCores, double interruptCores, double loadBefore,
-			double loadAfter, String busiestOthers, long rssBytes, long lost) {
+			double loadAfter, String busiestOthers, long rssBytes, long lost, MessageLedger.SlowOnes slowOnes) {
 
 		double cpuPerDeliveryMicros() {
 			return this.deliveries == 0 ? 0 : this.serverCpuNanos / 1000.0 / this.deliveries;
@@ -152,11 +152,14 @@ final class PeerScenario {
 			awaitParked(server, "the polls after the load");
 			long rss = server.rssBytes();
 			ledger.takeErrors().forEach((error) -> this.harness.report.error(server.name() + ": " + error));
+			long now = System.nanoTime();
+			var slowOnes = ledger.slowOnes(JvmPauses.read(server.safepointLog(), from, now),
+					JvmPauses.read(JvmPauses.generatorLog(), from, now));
 			return new Window(seconds, serverCpu, generatorCpu, ledger.deliveries(), ledger.messagesDelivered(),
 					ledger.latencyMicros(), load.lagMicros(),
 					machineAfter.othersCores(machine, measured, serverCpu + generatorCpu, seconds),
 					machineAfter.interruptCores(machine, seconds), machine.loadAverage(), machineAfter.loadAverage(),
-					machineAfter.busiestOthers(machine, measured, seconds, 3), rss, lost);
+					machineAfter.busiestOthers(machine, measured, seconds, 3), rss, lost, slowOnes);
 		}
 	}
 
@@ -181,6 +184,7 @@ final class PeerScenario {
 		scenario.add("p99", window.p(99), "ms");
 		scenario.add("p99.9", window.p(99.9), "ms");
 		scenario.add("max", window.latencyMicros.getMaxValue() / 1000.0, "ms");
+		pauses(scenario, window.slowOnes);
 		scenario.add("deliveries/s", window.deliveriesPerSecond(), "/s");
 		scenario.add("messages per delivery", window.deliveries == 0 ? 0 : (double) window.messages / window.deliveries,
 				"");
@@ -199,6 +203,32 @@ final class PeerScenario {
 		scenario.add("load average (1 min), window start", window.loadBefore, "");
 		scenario.add("load average (1 min), window end", window.loadAfter, "");
 		scenario.atMost("lost", window.lost, "", 0);
+	}
+
+	/**
+	 * What held up the slowest deliveries: the stop-the-world pauses of the server's JVM and of the
+	 * load generator's, each of which holds every delivery in flight (from their safepoint logs).
+	 */
+	private static void pauses(Report.Scenario scenario, MessageLedger.SlowOnes slow) {
+		if (slow.server() == null && slow.generator() == null) {
+			return;
+		}
+		scenario.add("slowest 1 % of the deliveries", slow.slowest(), "");
+		if (slow.server() != null) {
+			scenario.add("  of those, in a pause of the server's JVM", slow.atServerPause(), "");
+		}
+		if (slow.generator() != null) {
+			scenario.add("  of those, in a pause of the generator's JVM", slow.atGeneratorPause(), "");
+		}
+		scenario.add("p99 of the deliveries during no JVM pause", slow.p99WithoutPauses(), "ms");
+		if (slow.server() != null) {
+			scenario.add("server JVM: pauses of 1 ms or more", slow.server().count(), "");
+			scenario.add("server JVM: longest pause", slow.server().longestNanos() / 1e6, "ms");
+		}
+		if (slow.generator() != null) {
+			scenario.add("load generator JVM: pauses of 1 ms or more", slow.generator().count(), "");
+			scenario.add("load generator JVM: longest pause", slow.generator().longestNanos() / 1e6, "ms");
+		}
 	}
 
 	private void ratios(Window vsriov, Window nchan) {

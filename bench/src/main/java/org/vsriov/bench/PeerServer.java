@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,11 @@ interface PeerServer<C> extends AutoCloseable {
 
 	/** Its processes' resident set size now. */
 	long rssBytes();
+
+	/** Its JVM's safepoint log ({@link JvmPauses}), or null if it is not a JVM. */
+	default Path safepointLog() {
+		return null;
+	}
 
 	@Override
 	void close();

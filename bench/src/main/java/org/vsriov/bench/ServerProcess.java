@@ -49,6 +49,8 @@ final class ServerProcess implements AutoCloseable {
 
 	private final Path log;
 
+	private final Path safepointLog;
+
 	private final long idleRssBytes;
 
 	private ServerProcess(Options options, String name, int vfs, boolean ownManagementPort, boolean ownPfPort,
@@ -63,6 +65,9 @@ final class ServerProcess implements AutoCloseable {
 		var command = new ArrayList<String>();
 		command.add(options.java());
 		command.addAll(options.serverJvmArgs());
+		this.safepointLog = options.output().toAbsolutePath().resolveSibling("server-" + name + "-safepoints.log");
+		Files.deleteIfExists(this.safepointLog);
+		command.add(JvmPauses.logOption(this.safepointLog));
 		if (options.cdsArchive() != null) {
 			// -Xshare:on: a launch whose archive does not map fails instead of quietly starting slower.
 			command.add("-XX:SharedArchiveFile=" + options.cdsArchive().toAbsolutePath());
@@ -175,6 +180,11 @@ final class ServerProcess implements AutoCloseable {
 
 	Path log() {
 		return this.log;
+	}
+
+	/** Its safepoint log ({@link JvmPauses}). */
+	Path safepointLog() {
+		return this.safepointLog;
 	}
 
 	int port() {

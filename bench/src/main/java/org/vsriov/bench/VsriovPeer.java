@@ -6,6 +6,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -83,6 +84,11 @@ final class VsriovPeer implements PeerServer<String> {
 	@Override
 	public long rssBytes() {
 		return this.server.rssBytes();
+	}
+
+	@Override
+	public Path safepointLog() {
+		return this.server.safepointLog();
 	}
 
 	@Override
