@@ -33,7 +33,8 @@ public final class Bench {
 		run.put("date", Instant.now().toString());
 		run.put("mode", options.smoke() ? "smoke (correctness only, no targets)" : "full");
 		run.put("jdk", Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
-		run.put("server JVM", String.join(" ", options.serverJvmArgs()) + ", MALLOC_ARENA_MAX=2");
+		run.put("server JVM", String.join(" ", options.serverJvmArgs())
+				+ ", MALLOC_ARENA_MAX=2, and a safepoint log (-Xlog:safepoint, server-NAME-safepoints.log beside the results)");
 		run.put("load generator JVM", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
 		run.put("cpus", Runtime.getRuntime().availableProcessors());
 		run.put("memory", ServerProcess.machineMemory());

@@ -34,9 +34,9 @@ final class JvmPauses {
 		this.ends = ends;
 	}
 
-	/** The JVM option that makes {@code log} a safepoint log this class reads. */
+	/** The JVM option that makes {@code log} a safepoint log this class reads (quoted: a path may hold a colon). */
 	static String logOption(Path log) {
-		return "-Xlog:safepoint:file=" + log.toAbsolutePath() + ":timenanos";
+		return "-Xlog:safepoint:file=\"" + log.toAbsolutePath() + "\":timenanos";
 	}
 
 	/** The load generator's own log, if bench/run started it with one. */

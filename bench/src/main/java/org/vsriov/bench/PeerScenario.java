@@ -220,6 +220,9 @@ final class PeerScenario {
 		if (slow.generator() != null) {
 			scenario.add("  of those, in a pause of the generator's JVM", slow.atGeneratorPause(), "");
 		}
+		if (slow.server() != null && slow.generator() != null) {
+			scenario.add("  of those, in a pause of either", slow.atEitherPause(), "");
+		}
 		scenario.add("p99 of the deliveries during no JVM pause", slow.p99WithoutPauses(), "ms");
 		if (slow.server() != null) {
 			scenario.add("server JVM: pauses of 1 ms or more", slow.server().count(), "");

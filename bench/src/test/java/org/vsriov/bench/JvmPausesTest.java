@@ -43,6 +43,11 @@ class JvmPausesTest {
 	}
 
 	@Test
+	void theLogOptionShouldQuoteItsPathForAColon() {
+		assertThat(JvmPauses.logOption(Path.of("/a:b c/s.log"))).isEqualTo("-Xlog:safepoint:file=\"/a:b c/s.log\":timenanos");
+	}
+
+	@Test
 	void noLogShouldMeanNotMeasured() {
 		assertThat(JvmPauses.read(null, 0, MS)).isNull();
 		assertThat(JvmPauses.read(this.folder.resolve("none.log"), 0, MS)).isNull();
@@ -65,6 +70,7 @@ class JvmPausesTest {
 		assertThat(slow.slowest()).isEqualTo(1);
 		assertThat(slow.atServerPause()).isEqualTo(1);
 		assertThat(slow.atGeneratorPause()).isZero();
+		assertThat(slow.atEitherPause()).isEqualTo(1);
 		assertThat(slow.p99WithoutPauses()).isCloseTo(1.0, within(0.01));
 	}
 
