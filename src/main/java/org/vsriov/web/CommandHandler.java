@@ -1,7 +1,7 @@
 package org.vsriov.web;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -224,14 +224,17 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 
 		private final Consumer<Throwable> failed;
 
-		private final ByteArrayOutputStream body;
+		// The bytes read so far, at most one over the limit: body[0..size).
+		private byte[] body;
+
+		private int size;
 
 		BodyRead(Request request, Consumer<byte[]> then, Consumer<Throwable> failed) {
 			this.request = request;
 			this.then = then;
 			this.failed = failed;
 			long declared = request.getLength();
-			this.body = new ByteArrayOutputStream((declared >= 0) ? (int) declared : 256);
+			this.body = new byte[(int) Math.min((declared >= 0) ? declared : 256, BodyLimitFilter.MAX_BYTES + 1)];
 		}
 
 		@Override
@@ -247,14 +250,17 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 					return;
 				}
 				ByteBuffer bytes = chunk.getByteBuffer();
-				int take = Math.min(bytes.remaining(), BodyLimitFilter.MAX_BYTES + 1 - this.body.size());
-				byte[] part = new byte[take];
-				bytes.get(part);
-				this.body.writeBytes(part);
+				int take = Math.min(bytes.remaining(), BodyLimitFilter.MAX_BYTES + 1 - this.size);
+				if (this.size + take > this.body.length) {
+					this.body = Arrays.copyOf(this.body,
+							Math.min(Math.max(this.body.length * 2, this.size + take), BodyLimitFilter.MAX_BYTES + 1));
+				}
+				bytes.get(this.body, this.size, take);
+				this.size += take;
 				boolean last = chunk.isLast();
 				chunk.release();
-				if (last || this.body.size() > BodyLimitFilter.MAX_BYTES) {
-					this.then.accept(this.body.toByteArray());
+				if (last || this.size > BodyLimitFilter.MAX_BYTES) {
+					this.then.accept((this.size == this.body.length) ? this.body : Arrays.copyOf(this.body, this.size));
 					return;
 				}
 			}
