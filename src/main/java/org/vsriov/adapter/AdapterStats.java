@@ -2,6 +2,7 @@ package org.vsriov.adapter;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /** Running counts of what the adapter did, for metrics. Cheap to update from any thread. */
 public final class AdapterStats {
@@ -25,6 +26,17 @@ public final class AdapterStats {
 	private final LongAdder frees = new LongAdder();
 
 	private final LongAdder resets = new LongAdder();
+
+	private final AtomicInteger pendingOidRequests = new AtomicInteger();
+
+	private final LongAdder oidRequests = new LongAdder();
+
+	private final LongAdder oidFailures = new LongAdder();
+
+	private final LongAdder oidTimeouts = new LongAdder();
+
+	private volatile LongConsumer oidCompletionNanos = (nanos) -> {
+	};
 
 	/** Invalidation requests accepted for one VF (a broadcast counts once per VF). */
 	public long invalidations() {
@@ -72,6 +84,51 @@ public final class AdapterStats {
 	/** OID_SRIOV_RESET_VF requests that reset a VF. */
 	public long resets() {
 		return this.resets.sum();
+	}
+
+	/** OID requests (VF reads and writes of block source pf) waiting for the PF right now. */
+	public int pendingOidRequests() {
+		return this.pendingOidRequests.get();
+	}
+
+	/** OID requests made. */
+	public long oidRequests() {
+		return this.oidRequests.sum();
+	}
+
+	/** OID requests the PF completed with a status other than success. */
+	public long oidFailures() {
+		return this.oidFailures.sum();
+	}
+
+	/** OID requests the PF did not complete in time. */
+	public long oidTimeouts() {
+		return this.oidTimeouts.sum();
+	}
+
+	/** Where the time from a request to the PF's completion goes, in nanoseconds (a histogram). */
+	public void onOidCompletion(LongConsumer nanos) {
+		this.oidCompletionNanos = nanos;
+	}
+
+	void oidRequested() {
+		this.oidRequests.increment();
+		this.pendingOidRequests.incrementAndGet();
+	}
+
+	void oidEnded() {
+		this.pendingOidRequests.decrementAndGet();
+	}
+
+	void oidCompleted(long nanos, boolean success) {
+		if (!success) {
+			this.oidFailures.increment();
+		}
+		this.oidCompletionNanos.accept(nanos);
+	}
+
+	void oidTimedOut() {
+		this.oidTimeouts.increment();
 	}
 
 	void started(int vfs) {

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * A position in one VF's stream of invalidations or of block writes, in one life of that VF. Clients
+ * A position in one VF's stream of invalidations or of block writes, in one life of that VF, or in
+ * the adapter's stream of OID requests, in one run of the service. Clients
  * store its text and send it back; its checksum tells a mistyped cursor (400) from one of an earlier
  * life (410), which a new random life id per allocation, reset and service start makes recognisable.
  *
@@ -23,7 +24,9 @@ public record Cursor(Stream stream, int vfId, long life, long position) {
 		/** PF invalidations, read by the VF's long poll. */
 		INVALIDATIONS,
 		/** VF block writes, read by the PF's long poll. */
-		BLOCK_WRITES
+		BLOCK_WRITES,
+		/** OID requests of every VF whose block source is the PF, read by the PF's long poll (vfId -1). */
+		OID_REQUESTS
 
 	}
 

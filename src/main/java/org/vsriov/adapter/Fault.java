@@ -43,6 +43,14 @@ public enum Fault {
 	/** A poll that would wait while the adapter-wide bound on parked polls is reached. */
 	TOO_MANY_POLLS,
 	/** A poll that would wait while the service is stopping. */
-	SERVICE_STOPPING
+	SERVICE_STOPPING,
+	/** The PF failed the OID request of a VF's read or write (block source pf). */
+	PF_FAILED,
+	/** The PF did not complete the OID request of a VF's read or write in time (vsriov.oid.timeout). */
+	PF_TIMEOUT,
+	/** A completion for an OID request that has already ended: completed, timed out, or ended by a free or reset. */
+	OID_REQUEST_ENDED,
+	/** A completion for an OID request this service never made. */
+	OID_REQUEST_NOT_FOUND
 
 }

@@ -37,7 +37,7 @@ final class InvalidationCache {
 		this.vfId = vfId;
 		this.life = life;
 		this.stats = stats;
-		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, this::cursor);
+		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, (after) -> cursor());
 	}
 
 	/**
@@ -125,9 +125,10 @@ final class InvalidationCache {
 	}
 
 	/** The VF's state, the cache's part read in one go so that mask, cursor and waiters agree. */
-	synchronized VfState state(List<VfState.WrittenBlock> writtenBlocks, int writeLogSize, int writeWaiters) {
+	synchronized VfState state(List<VfState.WrittenBlock> writtenBlocks, int writeLogSize, int writeWaiters,
+			BlockSource blockSource) {
 		return new VfState(this.vfId, new BlockMask(bitsAfter(this.acknowledged)), cursor(), this.waiting.size(),
-				writtenBlocks, writeLogSize, writeWaiters);
+				writtenBlocks, writeLogSize, writeWaiters, blockSource);
 	}
 
 	synchronized Cursor cursor() {

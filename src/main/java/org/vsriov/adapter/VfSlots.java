@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -37,15 +38,20 @@ final class VfSlots {
 	// Every life gets a random id, so that a cursor of an earlier life, of this run or another, is told apart.
 	private final SecureRandom lives = new SecureRandom();
 
+	// Told of every life that a free or reset ended, after it has ended.
+	private final BiConsumer<VirtualFunction, Fault> onEnd;
+
 	private volatile boolean closed;
 
-	VfSlots(VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats) {
+	VfSlots(VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats,
+			BiConsumer<VirtualFunction, Fault> onEnd) {
 		this.properties = properties;
 		this.timer = timer;
 		this.stats = stats;
+		this.onEnd = onEnd;
 		this.slots = new AtomicReferenceArray<>(properties.totalVfs());
 		for (int id = 0; id < properties.initialVfs(); id++) {
-			this.slots.set(id, newLife(id, new ConfigBlock[properties.blockCount()]));
+			this.slots.set(id, newLife(id, new ConfigBlock[properties.blockCount()], properties.blockSource()));
 		}
 		stats.started(properties.initialVfs());
 	}
@@ -84,13 +90,14 @@ final class VfSlots {
 	/**
 	 * Allocates a VF: a new life with no block written, an empty log and no pending bits.
 	 * @param vfId the VF to allocate, or null for the lowest free one
+	 * @param source who answers its reads and writes
 	 * @throws AdapterException {@link Fault#VF_ALLOCATED} if it is allocated already,
 	 *     {@link Fault#NO_FREE_VF} if every VF is
 	 */
-	VirtualFunction allocate(Integer vfId) {
+	VirtualFunction allocate(Integer vfId, BlockSource source) {
 		if (vfId != null) {
 			check(vfId);
-			VirtualFunction life = tryAllocate(vfId);
+			VirtualFunction life = tryAllocate(vfId, source);
 			if (life == null) {
 				throw new AdapterException(Fault.VF_ALLOCATED, "VF " + vfId + " is allocated already; free it first",
 						Map.of("vfId", vfId));
@@ -98,7 +105,7 @@ final class VfSlots {
 			return life;
 		}
 		for (int id = 0; id < this.slots.length(); id++) {
-			VirtualFunction life = (this.slots.get(id) == null) ? tryAllocate(id) : null;
+			VirtualFunction life = (this.slots.get(id) == null) ? tryAllocate(id, source) : null;
 			if (life != null) {
 				return life;
 			}
@@ -119,7 +126,7 @@ final class VfSlots {
 	 * {@link Fault#VF_RESET}.
 	 */
 	void reset(int vfId) {
-		int ended = end(vfId, Fault.VF_RESET, (life) -> newLife(vfId, life.blocks()));
+		int ended = end(vfId, Fault.VF_RESET, (life) -> newLife(vfId, life.blocks(), life.source()));
 		this.stats.reset();
 		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
 	}
@@ -138,16 +145,19 @@ final class VfSlots {
 	 */
 	private int end(int vfId, Fault fault, UnaryOperator<VirtualFunction> next) {
 		int ended;
+		VirtualFunction life;
 		do {
-			VirtualFunction life = get(vfId);
-			ended = life.end(fault, () -> install(vfId, life, next.apply(life)));
+			life = get(vfId);
+			VirtualFunction ending = life;
+			ended = ending.end(fault, () -> install(vfId, ending, next.apply(ending)));
 		}
 		while (ended < 0);
+		this.onEnd.accept(life, fault);
 		return ended;
 	}
 
-	private VirtualFunction tryAllocate(int vfId) {
-		VirtualFunction life = newLife(vfId, new ConfigBlock[this.properties.blockCount()]);
+	private VirtualFunction tryAllocate(int vfId, BlockSource source) {
+		VirtualFunction life = newLife(vfId, new ConfigBlock[this.properties.blockCount()], source);
 		if (!install(vfId, null, life)) {
 			return null;
 		}
@@ -170,12 +180,12 @@ final class VfSlots {
 		return true;
 	}
 
-	private VirtualFunction newLife(int id, ConfigBlock[] blocks) {
+	private VirtualFunction newLife(int id, ConfigBlock[] blocks, BlockSource source) {
 		long life = this.lives.nextLong();
 		VsriovProperties.Poll limits = this.properties.poll();
 		var cache = new InvalidationCache(id, life, limits, this.timer, this.stats);
 		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), limits, this.timer, this.stats);
-		return new VirtualFunction(id, life, blocks, cache, writes);
+		return new VirtualFunction(id, life, blocks, cache, writes, source);
 	}
 
 	private void check(int vfId) {

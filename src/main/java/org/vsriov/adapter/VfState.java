@@ -12,9 +12,10 @@ import java.util.List;
  * @param writtenBlocks the blocks written since the VF was allocated (a reset keeps them), by id
  * @param writeLogSize VF writes retained in the log
  * @param writeWaiters block-write polls (the PF's) parked right now
+ * @param blockSource who answers the VF's reads and writes
  */
 public record VfState(int vfId, BlockMask pendingMask, Cursor cursor, int waiters, List<WrittenBlock> writtenBlocks,
-		int writeLogSize, int writeWaiters) {
+		int writeLogSize, int writeWaiters, BlockSource blockSource) {
 
 	/**
 	 * A block that has been written.

@@ -1,5 +1,6 @@
 package org.vsriov.adapter;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ public class VirtualAdapter implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor timer;
 
+	private final OidRequests oids;
+
 	public VirtualAdapter(VsriovProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -40,7 +43,10 @@ public class VirtualAdapter implements AutoCloseable {
 			return thread;
 		});
 		this.timer.setRemoveOnCancelPolicy(true);
-		this.vfs = new VfSlots(properties, this.timer, this.stats);
+		this.oids = new OidRequests(new SecureRandom().nextLong(), properties, this.timer, this.stats, clock,
+				(life, request) -> life.logPfAnswered(request.blockId(), request.data(), this.versions::incrementAndGet,
+						clock.instant()));
+		this.vfs = new VfSlots(properties, this.timer, this.stats, this.oids::endLife);
 	}
 
 	public VsriovProperties properties() {
@@ -140,16 +146,7 @@ public class VirtualAdapter implements AutoCloseable {
 	public ConfigBlock write(int vfId, int blockId, byte[] data, Role writer, LongPredicate ifVersion) {
 		VirtualFunction vf = vf(vfId);
 		checkBlock(vfId, blockId);
-		if (data.length == 0) {
-			throw new AdapterException(Fault.INVALID_BLOCK_DATA, "block data must hold at least 1 byte",
-					Map.of("vfId", vfId, "blockId", blockId, "length", 0));
-		}
-		if (data.length > this.properties.blockSize()) {
-			throw new AdapterException(Fault.BLOCK_DATA_TOO_LARGE,
-					"block data holds " + data.length + " bytes; a block holds at most "
-							+ this.properties.blockSize(),
-					Map.of("vfId", vfId, "blockId", blockId, "length", data.length));
-		}
+		checkData(vfId, blockId, data);
 		ConfigBlock block;
 		while ((block = vf.write(blockId, data, this.properties.blockSize(), writer, ifVersion,
 				this.versions::incrementAndGet, this.clock.instant())) == null) {
@@ -183,8 +180,98 @@ public class VirtualAdapter implements AutoCloseable {
 	 *     {@link Fault#NO_FREE_VF} if every VF is
 	 */
 	public VfState allocate(Integer vfId) {
-		return this.vfs.allocate(vfId).state();
+		return allocate(vfId, null);
 	}
+
+	/**
+	 * OID_NIC_SWITCH_ALLOCATE_VF, with who answers the VF's reads and writes.
+	 * @param source the block source, or null for the configured default ({@code vsriov.block-source})
+	 * @see #allocate(Integer)
+	 */
+	public VfState allocate(Integer vfId, BlockSource source) {
+		return this.vfs.allocate(vfId, (source != null) ? source : this.properties.blockSource()).state();
+	}
+
+	/** Who answers a VF's reads and writes. */
+	public BlockSource blockSource(int vfId) {
+		return vf(vfId).source();
+	}
+
+	/**
+	 * Sets who answers a VF's reads and writes from now on; requests already made to the PF stay
+	 * pending until they end. A reset keeps the setting, a free forgets it.
+	 */
+	public void blockSource(int vfId, BlockSource source) {
+		while (!vf(vfId).source(source)) {
+			// The life ended meanwhile: the setting belongs to the next one, if any (else vf() answers 404).
+		}
+	}
+
+	/**
+	 * NdisMReadConfigBlock of a VF whose block source is the PF: an OID_SRIOV_READ_VF_CONFIG_BLOCK
+	 * request that the PF completes; the callback gets the outcome, once, later on another thread.
+	 */
+	public OidRequest readFromPf(int vfId, int blockId, int length, Consumer<OidOutcome> callback) {
+		vf(vfId);
+		checkBlock(vfId, blockId);
+		checkLength(length);
+		return submit(vfId, OidRequest.Kind.READ, blockId, length, new byte[0], callback);
+	}
+
+	/**
+	 * NdisMWriteConfigBlock of a VF whose block source is the PF: an OID_SRIOV_WRITE_VF_CONFIG_BLOCK
+	 * request that the PF completes; the callback gets the outcome, once, later on another thread. A
+	 * write the PF completes with success is appended to the VF's block-write log first.
+	 */
+	public OidRequest writeToPf(int vfId, int blockId, byte[] data, Consumer<OidOutcome> callback) {
+		vf(vfId);
+		checkBlock(vfId, blockId);
+		checkData(vfId, blockId, data);
+		return submit(vfId, OidRequest.Kind.WRITE, blockId, data.length, data, callback);
+	}
+
+	private OidRequest submit(int vfId, OidRequest.Kind kind, int blockId, int length, byte[] data,
+			Consumer<OidOutcome> callback) {
+		OidRequest request;
+		while ((request = this.oids.submit(vf(vfId), kind, blockId, length, data, callback)) == null) {
+			// The life ended meanwhile: the request belongs to the next one, if any (else vf() answers 404).
+		}
+		return request;
+	}
+
+	/**
+	 * The PF's wait for OID requests: the callback gets the pending requests after the cursor that
+	 * are handed over, at once or when there are some.
+	 * @param after the cursor of the PF's last answer, or null for every request handed over now
+	 */
+	public Waiter<List<OidRequest>> pollOidRequests(String after, PollTimeout timeout,
+			Consumer<PollOutcome<List<OidRequest>>> callback) {
+		Cursor cursor = null;
+		if (after != null) {
+			cursor = Cursor.parse(after);
+			if (cursor.stream() != Cursor.Stream.OID_REQUESTS) {
+				throw new AdapterException(Fault.INVALID_CURSOR, "cursor belongs to "
+						+ cursor.stream().name().toLowerCase().replace('_', '-') + " of VF " + cursor.vfId()
+						+ ", not to the PF's OID requests", Map.of("cursor", after));
+			}
+			if (cursor.life() != this.oids.run()) {
+				throw new AdapterException(Fault.STALE_CURSOR, "cursor is from an earlier run of the service; "
+						+ "poll again without a cursor", Map.of("cursor", after));
+			}
+		}
+		return this.oids.poll(cursor, timeout, callback);
+	}
+
+	/**
+	 * The PF completes an OID request (NdisMOidRequestComplete): the VF whose read or write it is
+	 * gets the data or the failure.
+	 * @param data a successful read's bytes, 0 to the length asked for; empty otherwise
+	 * @param bytesNeeded with {@link NdisStatus#NDIS_STATUS_INVALID_LENGTH} only, or null
+	 */
+	public void completeOid(long requestId, NdisStatus status, byte[] data, Long bytesNeeded) {
+		this.oids.complete(requestId, status, data, bytesNeeded);
+	}
+
 
 	/**
 	 * OID_NIC_SWITCH_FREE_VF: ends the VF's life. Its parked polls end with {@link Fault#VF_GONE}, and
@@ -220,6 +307,7 @@ public class VirtualAdapter implements AutoCloseable {
 	@Override
 	public void close() {
 		this.vfs.close();
+		this.oids.release();
 		this.timer.shutdownNow();
 	}
 
@@ -235,6 +323,19 @@ public class VirtualAdapter implements AutoCloseable {
 		if (blockId >= this.properties.blockCount()) {
 			throw new AdapterException(Fault.BLOCK_NOT_FOUND, "block " + blockId + " is not defined; blocks are 0 to "
 					+ (this.properties.blockCount() - 1), Map.of("vfId", vfId, "blockId", blockId));
+		}
+	}
+
+	private void checkData(int vfId, int blockId, byte[] data) {
+		if (data.length == 0) {
+			throw new AdapterException(Fault.INVALID_BLOCK_DATA, "block data must hold at least 1 byte",
+					Map.of("vfId", vfId, "blockId", blockId, "length", 0));
+		}
+		if (data.length > this.properties.blockSize()) {
+			throw new AdapterException(Fault.BLOCK_DATA_TOO_LARGE,
+					"block data holds " + data.length + " bytes; a block holds at most "
+							+ this.properties.blockSize(),
+					Map.of("vfId", vfId, "blockId", blockId, "length", data.length));
 		}
 	}
 

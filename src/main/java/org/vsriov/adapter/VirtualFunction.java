@@ -28,15 +28,21 @@ final class VirtualFunction {
 
 	private Fault ended;
 
+	// Guarded by this.
+	private BlockSource source;
+
 	/**
 	 * @param blocks the blocks to start with: none written (allocation), or the last life's (reset)
+	 * @param source who answers the VF's reads and writes: given at allocation, the last life's after a reset
 	 */
-	VirtualFunction(int id, long life, ConfigBlock[] blocks, InvalidationCache invalidations, WriteLog writes) {
+	VirtualFunction(int id, long life, ConfigBlock[] blocks, InvalidationCache invalidations, WriteLog writes,
+			BlockSource source) {
 		this.id = id;
 		this.life = life;
 		this.blocks = blocks;
 		this.invalidations = invalidations;
 		this.writes = writes;
+		this.source = source;
 	}
 
 	int id() {
@@ -84,6 +90,41 @@ final class VirtualFunction {
 		}
 		wakeUps.forEach(Runnable::run);
 		return block;
+	}
+
+	/**
+	 * Logs a write the PF completed (block source pf) for the PF's block-write polls; the blocks
+	 * vsriov keeps are not changed. Nothing is logged once this life has ended.
+	 */
+	void logPfAnswered(int blockId, byte[] data, LongSupplier versions, Instant now) {
+		List<Runnable> wakeUps;
+		synchronized (this) {
+			if (this.ended != null) {
+				return;
+			}
+			wakeUps = this.writes.append(new BlockWrite(blockId, data, versions.getAsLong(), now));
+		}
+		wakeUps.forEach(Runnable::run);
+	}
+
+	synchronized BlockSource source() {
+		return this.source;
+	}
+
+	/**
+	 * Sets who answers the VF's reads and writes from now on.
+	 * @return false if this life has ended: the setting belongs to the VF's next life, if any
+	 */
+	synchronized boolean source(BlockSource source) {
+		if (this.ended != null) {
+			return false;
+		}
+		this.source = source;
+		return true;
+	}
+
+	synchronized boolean hasEnded() {
+		return this.ended != null;
 	}
 
 	/** Waits for VF writes after the cursor (the PF's block-write poll); see {@link WriteLog#poll}. */
@@ -144,8 +185,9 @@ final class VirtualFunction {
 	Cursor check(Cursor cursor, Cursor.Stream stream) {
 		if (cursor.vfId() != this.id || cursor.stream() != stream) {
 			throw new AdapterException(Fault.INVALID_CURSOR,
-					"cursor belongs to " + cursor.stream().name().toLowerCase().replace('_', '-') + " of VF "
-							+ cursor.vfId() + ", not to this poll",
+					"cursor belongs to " + cursor.stream().name().toLowerCase().replace('_', '-')
+							+ ((cursor.stream() == Cursor.Stream.OID_REQUESTS) ? " of the PF" : " of VF " + cursor.vfId())
+							+ ", not to this poll",
 					Map.of("vfId", this.id, "cursor", cursor.encode()));
 		}
 		if (cursor.life() != this.life) {
@@ -165,7 +207,7 @@ final class VirtualFunction {
 				}
 			}
 		}
-		return this.invalidations.state(written, this.writes.size(), this.writes.waiters());
+		return this.invalidations.state(written, this.writes.size(), this.writes.waiters(), source());
 	}
 
 }

@@ -26,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param writeLogRetention VF block writes kept per VF for the PF to read (at least 1)
  * @param poll the long-poll settings
  * @param http how the HTTP server treats slow, stalled and surplus clients
+ * @param blockSource who answers the reads and writes of a VF allocated without saying: vsriov's
+ *     store, or a PF agent
+ * @param oid how VF reads and writes become OID requests to a PF agent (block source {@code pf})
  */
 @Validated
 @ConfigurationProperties("vsriov")
@@ -36,18 +39,21 @@ public record VsriovProperties(
 		@DefaultValue("128") @Min(1) @Max(128) int blockSize,
 		@DefaultValue("1024") @Min(1) @Max(1_000_000) int writeLogRetention,
 		@DefaultValue @Valid Poll poll,
-		@DefaultValue @Valid Http http) {
+		@DefaultValue @Valid Http http,
+		@DefaultValue("store") BlockSource blockSource,
+		@DefaultValue @Valid Oid oid) {
 
 	/** Defaults everywhere: what a fresh server runs with (with {@code maxParked} still 0, derived). */
 	public static VsriovProperties defaults() {
-		return new VsriovProperties(64, 4, 64, 128, 1024, Poll.defaults(), Http.defaults());
+		return new VsriovProperties(64, 4, 64, 128, 1024, Poll.defaults(), Http.defaults(), BlockSource.STORE,
+				Oid.defaults());
 	}
 
 	/** These settings with the long polls' adapter-wide bound set, as the service derives it at start. */
 	public VsriovProperties withMaxParked(int maxParked) {
 		var poll = new Poll(this.poll.defaultTimeout, this.poll.maxTimeout, this.poll.maxWaitersPerVf, maxParked);
 		return new VsriovProperties(this.totalVfs, this.initialVfs, this.blockCount, this.blockSize,
-				this.writeLogRetention, poll, this.http);
+				this.writeLogRetention, poll, this.http, this.blockSource, this.oid);
 	}
 
 	@AssertTrue(message = "vsriov.initial-vfs must not exceed vsriov.total-vfs")
@@ -84,6 +90,31 @@ public record VsriovProperties(
 		@AssertTrue(message = "vsriov.poll.default-timeout must be positive and at most vsriov.poll.max-timeout")
 		public boolean isDefaultTimeoutInRange() {
 			return this.defaultTimeout.compareTo(Duration.ZERO) > 0 && this.defaultTimeout.compareTo(this.maxTimeout) <= 0;
+		}
+
+	}
+
+	/**
+	 * VF reads and writes answered by a PF agent (OID_SRIOV_READ_VF_CONFIG_BLOCK and
+	 * OID_SRIOV_WRITE_VF_CONFIG_BLOCK). A bare number means seconds.
+	 *
+	 * @param timeout how long a VF's read or write waits for the PF to complete its request; then 504
+	 *     (NDIS asks a miniport to complete an OID within about 1 s)
+	 * @param serialized whether the PF is handed one request at a time, the next only once the
+	 *     previous one is completed or has timed out, as NDIS hands OIDs to a miniport; false hands
+	 *     over every pending request at once
+	 */
+	public record Oid(
+			@DefaultValue("2s") @DurationUnit(ChronoUnit.SECONDS) Duration timeout,
+			@DefaultValue("true") boolean serialized) {
+
+		public static Oid defaults() {
+			return new Oid(Duration.ofSeconds(2), true);
+		}
+
+		@AssertTrue(message = "vsriov.oid.timeout must be at least 10ms and at most 5m")
+		public boolean isTimeoutInRange() {
+			return this.timeout.toMillis() >= 10 && this.timeout.compareTo(Duration.ofMinutes(5)) <= 0;
 		}
 
 	}

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 
 /**
  * The polls parked on one stream of one VF life, with their cap and timeouts, and whether polls may
@@ -34,7 +34,8 @@ final class WaitingPolls<T> {
 
 	private final AdapterStats stats;
 
-	private final Supplier<Cursor> cursor;
+	// The cursor a poll that ends without news is answered with, from the position it waits beyond.
+	private final LongFunction<Cursor> cursor;
 
 	private final List<Waiter<T>> waiting = new ArrayList<>(2);
 
@@ -43,7 +44,7 @@ final class WaitingPolls<T> {
 	private Fault ended;
 
 	WaitingPolls(Object lock, int vfId, VsriovProperties.Poll limits, ScheduledExecutorService timer,
-			AdapterStats stats, Supplier<Cursor> cursor) {
+			AdapterStats stats, LongFunction<Cursor> cursor) {
 		this.lock = lock;
 		this.vfId = vfId;
 		this.max = limits.maxWaitersPerVf();
@@ -103,7 +104,7 @@ final class WaitingPolls<T> {
 			// new poll takes its place in the count, which never drops meanwhile: a poll on another VF
 			// could take the place and overshoot the bound.
 			Waiter<T> oldest = this.waiting.remove(0);
-			completions.add(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.get())));
+			completions.add(oldest.completion(new PollOutcome.TimedOut<>(this.cursor.apply(oldest.after()))));
 		}
 		this.waiting.add(waiter);
 		return waiter;
@@ -124,7 +125,7 @@ final class WaitingPolls<T> {
 	 */
 	List<Runnable> release() {
 		this.released = true;
-		return drain((waiter) -> new PollOutcome.TimedOut<>(this.cursor.get()));
+		return drain((waiter) -> new PollOutcome.TimedOut<>(this.cursor.apply(waiter.after())));
 	}
 
 	/**
@@ -141,19 +142,24 @@ final class WaitingPolls<T> {
 	}
 
 	/**
-	 * Takes every parked poll out and gives each its outcome. Caller holds the lock and runs the
-	 * returned completions after releasing it.
+	 * Takes every parked poll that {@code outcome} gives an outcome (null: none yet, it stays) out
+	 * and gives it that outcome. Caller holds the lock and runs the returned completions after
+	 * releasing it.
 	 */
 	List<Runnable> drain(Function<Waiter<T>, PollOutcome<T>> outcome) {
 		if (this.waiting.isEmpty()) {
 			return List.of();
 		}
 		var completions = new ArrayList<Runnable>(this.waiting.size());
-		for (Waiter<T> waiter : this.waiting) {
-			completions.add(waiter.completion(outcome.apply(waiter)));
-		}
-		this.stats.parked(-this.waiting.size());
-		this.waiting.clear();
+		this.waiting.removeIf((waiter) -> {
+			PollOutcome<T> news = outcome.apply(waiter);
+			if (news == null) {
+				return false;
+			}
+			completions.add(waiter.completion(news));
+			return true;
+		});
+		this.stats.parked(-completions.size());
 		return completions;
 	}
 
@@ -173,7 +179,7 @@ final class WaitingPolls<T> {
 			if (!remove(waiter)) {
 				return false;
 			}
-			completion = waiter.completion(new PollOutcome.TimedOut<>(this.cursor.get()));
+			completion = waiter.completion(new PollOutcome.TimedOut<>(this.cursor.apply(waiter.after())));
 		}
 		completion.run();
 		return true;

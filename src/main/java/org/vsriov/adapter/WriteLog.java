@@ -35,7 +35,7 @@ final class WriteLog {
 		this.vfId = vfId;
 		this.life = life;
 		this.retention = retention;
-		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, this::cursor);
+		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, (after) -> cursor());
 	}
 
 	/**

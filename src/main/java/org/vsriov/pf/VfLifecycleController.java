@@ -1,12 +1,16 @@
 package org.vsriov.pf;
 
 import java.net.URI;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.vsriov.adapter.AdapterException;
+import org.vsriov.adapter.BlockSource;
+import org.vsriov.adapter.Fault;
 import org.vsriov.adapter.VfState;
 import org.vsriov.adapter.VirtualAdapter;
 
@@ -17,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -48,7 +53,8 @@ class VfLifecycleController {
 			+ "(no-free-vf)")
 	@ApiResponse(responseCode = "415", description = "A body that is not application/json")
 	ResponseEntity<VfView> allocate(@RequestBody(required = false) AllocationRequest request) {
-		VfState state = this.adapter.allocate((request != null) ? request.vfId() : null);
+		VfState state = (request != null) ? this.adapter.allocate(request.vfId(), request.blockSource())
+				: this.adapter.allocate(null);
 		return ResponseEntity.created(URI.create("/api/v1/pf/vfs/" + state.vfId())).body(VfView.of(state));
 	}
 
@@ -83,8 +89,45 @@ class VfLifecycleController {
 	 *
 	 * @param vfId the VF to allocate, or null for the lowest free one
 	 */
+	@PutMapping(path = "/{vfId}/block-source", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	@Operation(operationId = "setBlockSource", summary = "Choose who answers a VF's reads and writes",
+			description = "`store`: vsriov keeps the VF's blocks and answers its reads and writes. `pf`: each VF read and "
+					+ "write becomes an OID request (OID_SRIOV_READ_VF_CONFIG_BLOCK, OID_SRIOV_WRITE_VF_CONFIG_BLOCK) that a "
+					+ "PF agent takes from `GET /api/v1/pf/oid-requests` and completes, as on a real host. Takes effect "
+					+ "for the next read or write; requests already made stay pending until they end. A reset keeps the "
+					+ "setting; a free forgets it (an allocation takes `blockSource`, else `vsriov.block-source`).")
+	@ApiResponse(responseCode = "204", description = "Set")
+	@ApiResponse(responseCode = "400", description = "Malformed vfId or body, or a blockSource other than store or pf")
+	@ApiResponse(responseCode = "404", description = "VF not allocated")
+	@ApiResponse(responseCode = "415", description = "A body that is not application/json")
+	void blockSource(@PathVariable int vfId, @RequestBody BlockSourceRequest request) {
+		if (request.blockSource() == null) {
+			throw new AdapterException(Fault.MALFORMED_REQUEST, "blockSource is required: store or pf",
+					Map.of("vfId", vfId));
+		}
+		this.adapter.blockSource(vfId, request.blockSource());
+	}
+
+	/**
+	 * What to allocate.
+	 *
+	 * @param vfId the VF to allocate, or null for the lowest free one
+	 * @param blockSource who answers its reads and writes, or null for {@code vsriov.block-source}
+	 */
 	@Schema(description = "The VF to allocate; without vfId (or without a body) the lowest free one")
-	record AllocationRequest(@Schema(example = "5", minimum = "0", nullable = true) Integer vfId) {
+	record AllocationRequest(@Schema(example = "5", minimum = "0", nullable = true) Integer vfId,
+			@Schema(nullable = true, description = "Who answers the VF's reads and writes; absent for "
+					+ "vsriov.block-source (default store)") BlockSource blockSource) {
+	}
+
+	/**
+	 * Who answers a VF's reads and writes.
+	 *
+	 * @param blockSource store or pf
+	 */
+	@Schema(example = "{\"blockSource\": \"pf\"}")
+	record BlockSourceRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) BlockSource blockSource) {
 	}
 
 }

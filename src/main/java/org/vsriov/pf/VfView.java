@@ -2,6 +2,7 @@ package org.vsriov.pf;
 
 import java.util.List;
 
+import org.vsriov.adapter.BlockSource;
 import org.vsriov.adapter.VfState;
 
 /**
@@ -17,14 +18,15 @@ import org.vsriov.adapter.VfState;
  *     versions and last writer
  * @param writeLogSize VF writes retained in the block-write log
  * @param blockWriteWaiters the PF's block-write polls parked right now
+ * @param blockSource who answers the VF's reads and writes: store (vsriov) or pf (a PF agent)
  */
 record VfView(int vfId, String pendingMask, List<Integer> blocks, String cursor, int waiters,
-		List<VfState.WrittenBlock> writtenBlocks, int writeLogSize, int blockWriteWaiters) {
+		List<VfState.WrittenBlock> writtenBlocks, int writeLogSize, int blockWriteWaiters, BlockSource blockSource) {
 
 	static VfView of(VfState state) {
 		return new VfView(state.vfId(), state.pendingMask().toHex(), state.pendingMask().blocks(),
 				state.cursor().encode(), state.waiters(), state.writtenBlocks(), state.writeLogSize(),
-				state.writeWaiters());
+				state.writeWaiters(), state.blockSource());
 	}
 
 }

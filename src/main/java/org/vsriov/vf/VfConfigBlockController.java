@@ -12,6 +12,7 @@ import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.BlockData;
 import org.vsriov.web.BlockView;
 import org.vsriov.web.ConfigBlockEndpoint;
+import org.vsriov.web.PfAnswers;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -33,14 +34,25 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 
 	private static final String WRITE_SUMMARY = "Write a block (NdisMWriteConfigBlock)";
 
-	private static final String WRITE_DESCRIPTION = "NdisMWriteConfigBlock, which NDIS turns into OID_SRIOV_WRITE_VF_CONFIG_BLOCK to the PF. "
+	private static final String PF_ANSWERED = " When the VF's block source is `pf`, the transfer is an OID request that a PF agent "
+			+ "completes (`GET /api/v1/pf/oid-requests`): the VF's request waits for it, up to `vsriov.oid.timeout`, and "
+			+ "gets 502 `pf-failed` if the PF fails it, 504 `pf-timeout` if it does not complete it in time, 410 if the "
+			+ "VF is freed or reset meanwhile. Then no version or ETag goes with the block: they belong to vsriov's store.";
+
+	private static final String WRITE_DESCRIPTION_STORE = "NdisMWriteConfigBlock, which NDIS turns into OID_SRIOV_WRITE_VF_CONFIG_BLOCK to the PF. "
 			+ "n bytes replace the block: bytes 0..n-1 are the data, the rest reads as zeros. Every "
 			+ "write is also appended, in order, to the VF's block-write log for the PF. With "
 			+ "`If-Match`, only if the block is still at that version; with `If-None-Match: *`, only if it was never written."
 			+ " The body is raw bytes (`application/octet-stream`) or JSON `{\"hex\": \"...\"}` or `{\"base64\": \"...\"}`.";
 
+	private static final String WRITE_DESCRIPTION = WRITE_DESCRIPTION_STORE + PF_ANSWERED
+			+ " A write the PF completed is appended to the block-write log; a conditional write is 400.";
+
+	private final PfAnswers pf;
+
 	VfConfigBlockController(VirtualAdapter adapter) {
 		super(adapter, Role.VF);
+		this.pf = new PfAnswers(adapter);
 	}
 
 	@GetMapping(produces = { MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
@@ -48,7 +60,7 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 			description = "NdisMReadConfigBlock, which NDIS turns into OID_SRIOV_READ_VF_CONFIG_BLOCK to the PF. "
 					+ "Every transfer starts at byte 0: `length` returns the first n bytes (1..blockSize), "
 					+ "without it the whole block. A block never written reads as zeros. JSON by default, raw "
-					+ "bytes with `Accept: application/octet-stream`. The ETag is the block's version.")
+					+ "bytes with `Accept: application/octet-stream`. The ETag is the block's version." + PF_ANSWERED)
 	@ApiResponse(responseCode = "200", description = "The block", headers = @Header(name = HttpHeaders.ETAG,
 			description = "The block's version, quoted"), content = {
 			@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = BlockView.class)),
@@ -58,8 +70,14 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 			headers = @Header(name = HttpHeaders.ETAG, description = "The block's version, quoted"), content = @Content)
 	@ApiResponse(responseCode = "400", description = "Malformed vfId, blockId or length")
 	@ApiResponse(responseCode = "404", description = "VF not allocated, or block not defined")
+	@ApiResponse(responseCode = "410", description = "Block source pf: the VF was freed or reset while the PF had the request")
+	@ApiResponse(responseCode = "502", description = "Block source pf: the PF failed the request (pf-failed, with ndisStatus)")
+	@ApiResponse(responseCode = "504", description = "Block source pf: the PF did not complete the request in time (pf-timeout)")
 	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestParam(required = false) Integer length, HttpServletRequest request) {
+		if (this.pf.answer(vfId)) {
+			return this.pf.read(vfId, blockId, length, request);
+		}
 		return readBlock(vfId, blockId, length, request);
 	}
 
@@ -72,11 +90,15 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	@ApiResponse(responseCode = "412", description = "If-Match no longer matches, or If-None-Match matches, the block's version")
 	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
 	@ApiResponse(responseCode = "415", description = "A body that is neither application/octet-stream nor application/json")
+	@ApiResponse(responseCode = "410", description = "Block source pf: the VF was freed or reset while the PF had the request")
+	@ApiResponse(responseCode = "502", description = "Block source pf: the PF failed the request (pf-failed, with ndisStatus)")
+	@ApiResponse(responseCode = "504", description = "Block source pf: the PF did not complete the request in time (pf-timeout)")
 	ResponseEntity<BlockView> writeRaw(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestBody(required = false) byte[] data,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
-		return writeBlock(vfId, blockId, data, ifMatch, ifNoneMatch);
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+			HttpServletRequest request) {
+		return write(vfId, blockId, data, ifMatch, ifNoneMatch, request);
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -88,11 +110,23 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	@ApiResponse(responseCode = "412", description = "If-Match no longer matches, or If-None-Match matches, the block's version")
 	@ApiResponse(responseCode = "413", description = "Data longer than blockSize")
 	@ApiResponse(responseCode = "415", description = "A body that is neither application/octet-stream nor application/json")
+	@ApiResponse(responseCode = "410", description = "Block source pf: the VF was freed or reset while the PF had the request")
+	@ApiResponse(responseCode = "502", description = "Block source pf: the PF failed the request (pf-failed, with ndisStatus)")
+	@ApiResponse(responseCode = "504", description = "Block source pf: the PF did not complete the request in time (pf-timeout)")
 	ResponseEntity<BlockView> writeJson(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestBody BlockData data,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
-		return writeBlock(vfId, blockId, data.bytes(), ifMatch, ifNoneMatch);
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+			HttpServletRequest request) {
+		return write(vfId, blockId, data.bytes(), ifMatch, ifNoneMatch, request);
+	}
+
+	private ResponseEntity<BlockView> write(int vfId, int blockId, byte[] data, String ifMatch, String ifNoneMatch,
+			HttpServletRequest request) {
+		if (this.pf.answer(vfId)) {
+			return this.pf.write(vfId, blockId, data, ifMatch, ifNoneMatch, request);
+		}
+		return writeBlock(vfId, blockId, data, ifMatch, ifNoneMatch);
 	}
 
 }

@@ -2,10 +2,12 @@ package org.vsriov.web;
 
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationPredicate;
 import org.apache.commons.logging.Log;
@@ -131,6 +133,23 @@ class AdapterConfiguration {
 				.description("VF allocations, frees and resets")
 				.tag("event", "reset")
 				.register(registry);
+			Gauge.builder("vsriov.oid.requests.pending", stats, AdapterStats::pendingOidRequests)
+				.description("VF reads and writes waiting for the PF right now (block source pf)")
+				.register(registry);
+			FunctionCounter.builder("vsriov.oid.requests", stats, AdapterStats::oidRequests)
+				.description("VF reads and writes made OID requests to the PF (block source pf)")
+				.register(registry);
+			FunctionCounter.builder("vsriov.oid.requests.failed", stats, AdapterStats::oidFailures)
+				.description("OID requests the PF completed with a status other than NDIS_STATUS_SUCCESS")
+				.register(registry);
+			FunctionCounter.builder("vsriov.oid.requests.timed.out", stats, AdapterStats::oidTimeouts)
+				.description("OID requests the PF did not complete within vsriov.oid.timeout")
+				.register(registry);
+			Timer completion = Timer.builder("vsriov.oid.completion")
+				.description("From a VF's read or write to the PF's completion of its OID request")
+				.publishPercentileHistogram()
+				.register(registry);
+			stats.onOidCompletion((nanos) -> completion.record(nanos, TimeUnit.NANOSECONDS));
 		};
 	}
 

@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class BusyRequests extends QoSHandler {
 
+	// The PF's long poll over the OID requests: a PF request, and one that holds no thread while it waits.
+	private static final String OID_REQUESTS = "/api/v1/pf/oid-requests";
+
 	// The servlet context's path, "" for the root; found on the first request.
 	private volatile @Nullable String contextPath;
 
@@ -75,14 +78,15 @@ final class BusyRequests extends QoSHandler {
 	}
 
 	/**
-	 * Whether a request is one that is never held back: a PF command, a long poll, the actuator. The
+	 * Whether a request is one that is never held back: a PF command, a long poll (the PF's over OID
+	 * requests too), the actuator. The
 	 * paths are the service's own, within the servlet context: with the actuator's base path
 	 * changed, it would be held back too.
 	 */
 	static boolean isNeverHeldBack(String method, String path) {
 		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
 		return path.startsWith("/actuator/") || (!get && path.startsWith("/api/v1/pf"))
-				|| LongPollHandler.PATHS.matcher(path).matches();
+				|| LongPollHandler.PATHS.matcher(path).matches() || OID_REQUESTS.equals(path);
 	}
 
 	@Override

@@ -43,6 +43,10 @@ enum ProblemType {
 	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
 	TOO_MANY_POLLS(HttpStatus.TOO_MANY_REQUESTS, "Too many parked polls"),
 	SERVICE_STOPPING(HttpStatus.SERVICE_UNAVAILABLE, "Service stopping"),
+	PF_FAILED(HttpStatus.BAD_GATEWAY, "PF failed the request"),
+	PF_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "PF did not answer in time"),
+	OID_REQUEST_ENDED(HttpStatus.CONFLICT, "OID request already ended"),
+	OID_REQUEST_NOT_FOUND(HttpStatus.NOT_FOUND, "No such OID request"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	/** Where every type URI starts; the types identify kinds, nothing is served there. */

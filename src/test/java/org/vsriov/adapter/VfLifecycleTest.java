@@ -22,7 +22,7 @@ import static org.vsriov.adapter.Polls.writes;
 class VfLifecycleTest {
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
-			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults()), Clock.systemUTC());
+			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(), BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.systemUTC());
 
 	@AfterEach
 	void close() {
@@ -168,7 +168,7 @@ class VfLifecycleTest {
 		try {
 			var cache = new InvalidationCache(5, 1, VsriovProperties.Poll.defaults(), timer, stats);
 			var log = new WriteLog(5, 1, 16, VsriovProperties.Poll.defaults(), timer, stats);
-			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log);
+			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log, BlockSource.STORE);
 			assertThat(vf.end(Fault.VF_RESET, () -> { })).isZero();
 			assertThat(vf.end(Fault.VF_GONE, () -> { })).as("a second end").isNegative();
 
