@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class BusyRequests extends QoSHandler {
 
-	// The PF's long poll over the OID requests: a PF request, and one that holds no thread while it waits.
-	private static final String OID_REQUESTS = "/api/v1/pf/oid-requests";
+	/** The PF's long poll over the OID requests (a Spring MVC DeferredResult), within the servlet context. */
+	static final String OID_REQUESTS = "/api/v1/pf/oid-requests";
 
 	// The servlet context's path, "" for the root; found on the first request.
 	private volatile @Nullable String contextPath;

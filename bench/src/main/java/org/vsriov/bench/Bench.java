@@ -58,6 +58,9 @@ public final class Bench {
 			if (options.runs("peer")) {
 				new PeerScenario(harness).run();
 			}
+			if (options.runs("pf-agent")) {
+				new PfAgentScenario(harness).run();
+			}
 		}
 		catch (RuntimeException ex) {
 			report.error("the benchmark failed: " + ex);
