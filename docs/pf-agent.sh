@@ -27,7 +27,7 @@ complete() {
 }
 
 tmp=$(mktemp -d)
-# Stopped, it stops its poll too: a poll left behind would take the next request and never complete it.
+# Stopped, it stops its poll too, which would otherwise stay parked on the server until its timeout.
 trap 'kill $(jobs -p) 2> /dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 0' INT TERM
 cursor=""
@@ -42,15 +42,15 @@ while true; do
     200 | 204)
       while read -r id oid vf block length hex; do
         if [[ $oid == OID_SRIOV_WRITE_VF_CONFIG_BLOCK ]]; then
-          echo "request $id: VF $vf wrote block $block: $hex"
+          echo "VF $vf wrote block $block: $hex (request $id)"
           complete "$id" '{"status": "NDIS_STATUS_SUCCESS"}'
         elif [[ $block == "$clock" ]]; then
           now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
           data=$(printf '%s' "${now:0:$length}" | od -An -tx1 | tr -d ' \n')
-          echo "request $id: VF $vf reads block $block: the time, $data"
+          echo "VF $vf reads block $block: the time, $data (request $id)"
           complete "$id" "{\"status\": \"NDIS_STATUS_SUCCESS\", \"hex\": \"$data\"}"
         else
-          echo "request $id: VF $vf reads block $block: not defined here"
+          echo "VF $vf reads block $block: not defined here (request $id)"
           complete "$id" '{"status": "NDIS_STATUS_INVALID_PARAMETER"}'
         fi
       done < <([[ $status == 204 ]] || jq -r '.requests[] | "\(.requestId) \(.oid) \(.vfId) \(.blockId) \(.length) \(.hex // "")"' "$tmp/body")

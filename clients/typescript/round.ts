@@ -209,6 +209,26 @@ async function main(): Promise<void> {
     }
   });
 
+  await step(`h  VF ${vfId} in block source pf: its read waits while the PF takes the OID request and completes it`, async () => {
+    await pf.setBlockSource({ vfId, blockSourceRequest: { blockSource: 'pf' } });
+    // Not awaited yet: the VF's read waits until the PF answers.
+    const read = vf.vfReadBlock({ vfId, blockId: 9, length: 4 });
+    const taken = await pf.pollOidRequestsRaw({ timeout: '10s' });
+    equal(200, taken.raw.status, 'status of the PF\'s poll');
+    const request = (await taken.value()).requests![0];
+    equal('OID_SRIOV_READ_VF_CONFIG_BLOCK', request.oid, 'oid');
+    equal(vfId, request.vfId, 'vfId');
+    equal(9, request.blockId, 'blockId');
+    equal(4, request.length, 'length');
+    await pf.completeOidRequest({ requestId: request.requestId!, oidCompletion: { status: 'NDIS_STATUS_SUCCESS', hex: '00ff10' } });
+    const answered = await read;
+    equal('00ff10', answered.hex, 'the VF\'s read, hex');
+    equal(3, answered.length, 'the VF\'s read, length (a short read)');
+    check(answered.version === null || answered.version === undefined, `a version on a PF-answered read: ${answered.version}`);
+    await pf.setBlockSource({ vfId, blockSourceRequest: { blockSource: 'store' } });
+    return `request ${request.requestId} ${request.oid} (${request.code}), the VF read ${answered.hex}`;
+  });
+
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * VF's call to the PF's completion, its timeout, or the end of the VF's life; and the PF's long
  * polls that take them. One for the adapter: one miniport serves every VF.
  *
- * <p>Request n (from 1) is at position n. A PF poll after position p is handed the pending requests
+ * <p>Request ids count up from a random start per run; request n is at position n. A PF poll after position p is handed the pending requests
  * after p, oldest first: only the oldest pending one when {@code serialized} (as NDIS hands OIDs to a
  * miniport), else all. Taking is not completing: a poll repeated with the same cursor is handed the
  * same requests again while they are pending. Every request ends exactly once, under this object's
@@ -27,6 +27,12 @@ final class OidRequests {
 
 	// The vfId of this stream's cursors: it belongs to no VF.
 	private static final int ADAPTER = -1;
+
+	// Where a run's request ids may start: below 2^40, so that ids stay exact in JavaScript's numbers.
+	private static final long FIRST_IDS = 1L << 40;
+
+	// This run's first request id.
+	private final long first;
 
 	private final long run;
 
@@ -52,12 +58,15 @@ final class OidRequests {
 	private boolean released;
 
 	/**
-	 * @param run this run of the service, which the cursors carry: one of another run is stale
+	 * @param run this run of the service, which the cursors carry: one of another run is stale; the
+	 *     request ids start from it too, so that an id of another run is not one of this run's
 	 * @param written what to do with a write the PF completed with success, before the VF learns it
 	 */
 	OidRequests(long run, VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats, Clock clock,
 			BiConsumer<VirtualFunction, OidRequest> written) {
 		this.run = run;
+		this.first = Math.floorMod(run, FIRST_IDS) + 1;
+		this.issued = this.first - 1;
 		this.timeoutNanos = properties.oid().timeout().toNanos();
 		this.serialized = properties.oid().serialized();
 		this.timer = timer;
@@ -126,7 +135,7 @@ final class OidRequests {
 				}
 			}
 			else {
-				from = this.pending.isEmpty() ? this.issued : this.pending.keySet().iterator().next() - 1;
+				from = this.pending.isEmpty() ? this.issued : oldest() - 1;
 			}
 			outcome = news(from);
 			if (outcome == null) {
@@ -156,7 +165,7 @@ final class OidRequests {
 		synchronized (this) {
 			entry = this.pending.get(requestId);
 			if (entry == null) {
-				boolean made = requestId >= 1 && requestId <= this.issued;
+				boolean made = requestId >= this.first && requestId <= this.issued;
 				throw new AdapterException(made ? Fault.OID_REQUEST_ENDED : Fault.OID_REQUEST_NOT_FOUND,
 						made ? "OID request " + requestId
 								+ " has already ended: completed, timed out, or ended by a free or reset of its VF"
@@ -187,14 +196,17 @@ final class OidRequests {
 	/** Ends every pending request of a VF life that a free or reset ended: the VF gets the fault. */
 	void endLife(VirtualFunction life, Fault fault) {
 		var ended = new ArrayList<Pending>();
-		var wakeUps = new ArrayList<Runnable>();
+		List<Runnable> wakeUps;
 		synchronized (this) {
+			Long oldest = oldest();
 			for (Pending entry : List.copyOf(this.pending.values())) {
 				if (entry.life == life) {
 					ended.add(entry);
-					wakeUps.addAll(finish(entry));
+					remove(entry);
 				}
 			}
+			// Handed over once every request of the life has ended: none of them is handed to the PF.
+			wakeUps = handedOver(oldest);
 		}
 		ended.forEach((entry) -> entry.callback.accept(new OidOutcome.Ended(fault)));
 		wakeUps.forEach(Runnable::run);
@@ -210,7 +222,7 @@ final class OidRequests {
 		synchronized (this) {
 			this.released = true;
 			ended = List.copyOf(this.pending.values());
-			ended.forEach(this::finish);
+			ended.forEach(this::remove);
 			released = this.waiting.release();
 		}
 		ended.forEach((entry) -> entry.callback.accept(new OidOutcome.Ended(Fault.SERVICE_STOPPING)));
@@ -237,16 +249,35 @@ final class OidRequests {
 	}
 
 	/**
-	 * Takes a request out of the pending ones; when it was the one handed over, serialized, the next
-	 * one is handed to the parked polls. Caller holds the lock and runs the returned completions
-	 * after releasing it.
+	 * Ends one request: takes it out of the pending ones and hands the next one over, if it was the
+	 * one handed over (serialized). Caller holds the lock and runs the returned completions after
+	 * releasing it.
 	 */
 	private List<Runnable> finish(Pending entry) {
-		boolean first = this.pending.keySet().iterator().next() == entry.request.requestId();
+		Long oldest = oldest();
+		remove(entry);
+		return handedOver(oldest);
+	}
+
+	/** Takes a request out of the pending ones. Caller holds the lock. */
+	private void remove(Pending entry) {
 		this.pending.remove(entry.request.requestId());
 		entry.timer.cancel(false);
 		this.stats.oidEnded();
-		return (this.serialized && first && !this.pending.isEmpty()) ? this.waiting.drain(this::news) : List.of();
+	}
+
+	/** The oldest pending request's id, or null. Caller holds the lock. */
+	private Long oldest() {
+		return this.pending.isEmpty() ? null : this.pending.keySet().iterator().next();
+	}
+
+	/**
+	 * The parked polls' completions if the request handed over changed from {@code before} (serialized:
+	 * the oldest pending one), else none. Caller holds the lock.
+	 */
+	private List<Runnable> handedOver(Long before) {
+		return (this.serialized && !this.pending.isEmpty() && !oldest().equals(before))
+				? this.waiting.drain(this::news) : List.of();
 	}
 
 	private PollOutcome<List<OidRequest>> news(Waiter<List<OidRequest>> waiter) {

@@ -25,6 +25,9 @@ class OidRequestsTest {
 
 	private final List<VirtualAdapter> adapters = new ArrayList<>();
 
+	// Every request the test made, in order: ids start at random, per run.
+	private final List<OidRequest> requests = new ArrayList<>();
+
 	@AfterEach
 	void close() {
 		this.adapters.forEach(VirtualAdapter::close);
@@ -35,10 +38,10 @@ class OidRequestsTest {
 		VirtualAdapter adapter = adapter(true, Duration.ofSeconds(30));
 		CompletableFuture<OidOutcome> read = read(adapter, 0, 5, 16);
 		CompletableFuture<OidOutcome> write = new CompletableFuture<>();
-		adapter.writeToPf(1, 2, new byte[] { 9, 8 }, write::complete);
+		this.requests.add(adapter.writeToPf(1, 2, new byte[] { 9, 8 }, write::complete));
 
 		PollOutcome.Delivered<List<OidRequest>> first = delivered(poll(adapter, null, "0"));
-		assertThat(first.news()).extracting(OidRequest::requestId).containsExactly(1L);
+		assertThat(first.news()).extracting(OidRequest::requestId).containsExactly(id(0));
 		OidRequest request = first.news().get(0);
 		assertThat(request.kind()).isEqualTo(OidRequest.Kind.READ);
 		assertThat(request.vfId()).isZero();
@@ -50,11 +53,11 @@ class OidRequestsTest {
 		// The next request is not handed over while the first one is pending.
 		CompletableFuture<PollOutcome<List<OidRequest>>> parked = poll(adapter, first.cursor().encode(), "30s");
 		assertThat(parked).isNotDone();
-		adapter.completeOid(1, NdisStatus.NDIS_STATUS_SUCCESS, new byte[] { 1, 2, 3 }, null);
+		adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_SUCCESS, new byte[] { 1, 2, 3 }, null);
 		assertThat(read.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(OidOutcome.Completed.class,
 				(done) -> assertThat(done.data()).containsExactly(1, 2, 3));
 		PollOutcome.Delivered<List<OidRequest>> second = delivered(Polls.await(parked));
-		assertThat(second.news()).extracting(OidRequest::requestId).containsExactly(2L);
+		assertThat(second.news()).extracting(OidRequest::requestId).containsExactly(id(1));
 		assertThat(second.news().get(0).data()).containsExactly(9, 8);
 		assertThat(write).isNotDone();
 	}
@@ -65,11 +68,11 @@ class OidRequestsTest {
 		read(adapter, 0, 1, 8);
 		read(adapter, 1, 2, 8);
 		PollOutcome.Delivered<List<OidRequest>> both = delivered(poll(adapter, null, "0"));
-		assertThat(both.news()).extracting(OidRequest::requestId).containsExactly(1L, 2L);
+		assertThat(both.news()).extracting(OidRequest::requestId).containsExactly(id(0), id(1));
 		CompletableFuture<PollOutcome<List<OidRequest>>> next = poll(adapter, both.cursor().encode(), "30s");
 		assertThat(next).isNotDone();
 		read(adapter, 2, 3, 8);
-		assertThat(delivered(Polls.await(next)).news()).extracting(OidRequest::requestId).containsExactly(3L);
+		assertThat(delivered(Polls.await(next)).news()).extracting(OidRequest::requestId).containsExactly(id(2));
 	}
 
 	@Test
@@ -82,8 +85,8 @@ class OidRequestsTest {
 		PollOutcome<List<OidRequest>> timedOut = Polls.await(poll(adapter, cursor, "50ms"));
 		assertThat(timedOut).isInstanceOfSatisfying(PollOutcome.TimedOut.class,
 				(outcome) -> assertThat(outcome.cursor().encode()).isEqualTo(cursor));
-		adapter.completeOid(1, NdisStatus.NDIS_STATUS_FAILURE, NONE, null);
-		assertThat(delivered(poll(adapter, cursor, "0")).news()).extracting(OidRequest::requestId).containsExactly(2L);
+		adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_FAILURE, NONE, null);
+		assertThat(delivered(poll(adapter, cursor, "0")).news()).extracting(OidRequest::requestId).containsExactly(id(1));
 	}
 
 	@Test
@@ -91,10 +94,10 @@ class OidRequestsTest {
 		VirtualAdapter adapter = adapter(true, Duration.ofMillis(100));
 		CompletableFuture<OidOutcome> read = read(adapter, 0, 1, 8);
 		assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(new OidOutcome.Ended(Fault.PF_TIMEOUT));
-		assertThatThrownBy(() -> adapter.completeOid(1, NdisStatus.NDIS_STATUS_SUCCESS, NONE, null))
+		assertThatThrownBy(() -> adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_SUCCESS, NONE, null))
 			.isInstanceOfSatisfying(AdapterException.class,
 					(ex) -> assertThat(ex.fault()).isEqualTo(Fault.OID_REQUEST_ENDED));
-		assertThatThrownBy(() -> adapter.completeOid(2, NdisStatus.NDIS_STATUS_SUCCESS, NONE, null))
+		assertThatThrownBy(() -> adapter.completeOid(id(0) + 1, NdisStatus.NDIS_STATUS_SUCCESS, NONE, null))
 			.isInstanceOfSatisfying(AdapterException.class,
 					(ex) -> assertThat(ex.fault()).isEqualTo(Fault.OID_REQUEST_NOT_FOUND));
 		assertThat(adapter.stats().oidTimeouts()).isEqualTo(1);
@@ -106,22 +109,22 @@ class OidRequestsTest {
 		VirtualAdapter adapter = adapter(true, Duration.ofSeconds(30));
 		CompletableFuture<OidOutcome> read = read(adapter, 0, 1, 2);
 		CompletableFuture<OidOutcome> write = new CompletableFuture<>();
-		adapter.writeToPf(1, 1, new byte[] { 7 }, write::complete);
-		assertThatThrownBy(() -> adapter.completeOid(1, NdisStatus.NDIS_STATUS_SUCCESS, new byte[3], null))
+		this.requests.add(adapter.writeToPf(1, 1, new byte[] { 7 }, write::complete));
+		assertThatThrownBy(() -> adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_SUCCESS, new byte[3], null))
 			.isInstanceOfSatisfying(AdapterException.class,
 					(ex) -> assertThat(ex.fault()).isEqualTo(Fault.INVALID_BLOCK_DATA));
-		assertThatThrownBy(() -> adapter.completeOid(1, NdisStatus.NDIS_STATUS_FAILURE, new byte[1], null))
+		assertThatThrownBy(() -> adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_FAILURE, new byte[1], null))
 			.isInstanceOf(AdapterException.class);
-		assertThatThrownBy(() -> adapter.completeOid(1, NdisStatus.NDIS_STATUS_FAILURE, NONE, 4L))
+		assertThatThrownBy(() -> adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_FAILURE, NONE, 4L))
 			.isInstanceOf(AdapterException.class);
 		assertThat(read).isNotDone();
 		// A short read succeeds with fewer bytes.
-		adapter.completeOid(1, NdisStatus.NDIS_STATUS_SUCCESS, new byte[] { 4 }, null);
+		adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_SUCCESS, new byte[] { 4 }, null);
 		assertThat(read.join()).isInstanceOfSatisfying(OidOutcome.Completed.class,
 				(done) -> assertThat(done.data()).containsExactly(4));
-		assertThatThrownBy(() -> adapter.completeOid(2, NdisStatus.NDIS_STATUS_SUCCESS, new byte[1], null))
+		assertThatThrownBy(() -> adapter.completeOid(id(1), NdisStatus.NDIS_STATUS_SUCCESS, new byte[1], null))
 			.isInstanceOf(AdapterException.class);
-		adapter.completeOid(2, NdisStatus.NDIS_STATUS_INVALID_LENGTH, NONE, 64L);
+		adapter.completeOid(id(1), NdisStatus.NDIS_STATUS_INVALID_LENGTH, NONE, 64L);
 		assertThat(write.join()).isEqualTo(new OidOutcome.Failed(NdisStatus.NDIS_STATUS_INVALID_LENGTH, 64L));
 	}
 
@@ -131,11 +134,11 @@ class OidRequestsTest {
 		CompletableFuture<PollOutcome<List<BlockWrite>>> log = Polls.pollWrites(adapter, 1, null, "30s");
 		var logged = new AtomicInteger(-1);
 		CompletableFuture<OidOutcome> write = new CompletableFuture<>();
-		adapter.writeToPf(1, 3, new byte[] { 5, 6 }, (outcome) -> {
+		this.requests.add(adapter.writeToPf(1, 3, new byte[] { 5, 6 }, (outcome) -> {
 			logged.set(log.isDone() ? 1 : 0);
 			write.complete(outcome);
-		});
-		adapter.completeOid(1, NdisStatus.NDIS_STATUS_SUCCESS, NONE, null);
+		}));
+		adapter.completeOid(id(0), NdisStatus.NDIS_STATUS_SUCCESS, NONE, null);
 		assertThat(write.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(OidOutcome.Completed.class,
 				(done) -> assertThat(done.data()).containsExactly(5, 6));
 		assertThat(logged).hasValue(1);
@@ -160,9 +163,42 @@ class OidRequestsTest {
 		// A reset keeps the VF's block source; its next life's requests go on.
 		assertThat(adapter.blockSource(1)).isEqualTo(BlockSource.PF);
 		CompletableFuture<OidOutcome> again = read(adapter, 1, 1, 8);
-		assertThat(delivered(poll(adapter, null, "0")).news()).extracting(OidRequest::requestId).containsExactly(3L, 4L);
-		adapter.completeOid(4, NdisStatus.NDIS_STATUS_SUCCESS, NONE, null);
+		assertThat(delivered(poll(adapter, null, "0")).news()).extracting(OidRequest::requestId).containsExactly(id(2), id(3));
+		adapter.completeOid(id(3), NdisStatus.NDIS_STATUS_SUCCESS, NONE, null);
 		assertThat(again.join()).isInstanceOf(OidOutcome.Completed.class);
+	}
+
+	@Test
+	void aFreeShouldNotHandTheNextOfItsOwnRequestsOver() throws Exception {
+		VirtualAdapter adapter = adapter(true, Duration.ofSeconds(30));
+		read(adapter, 0, 1, 8);
+		read(adapter, 0, 2, 8);
+		read(adapter, 1, 3, 8);
+		String cursor = delivered(poll(adapter, null, "0")).cursor().encode();
+		CompletableFuture<PollOutcome<List<OidRequest>>> parked = poll(adapter, cursor, "30s");
+		adapter.free(0);
+		// Both of VF 0's requests ended: the next handed over is VF 1's.
+		assertThat(delivered(Polls.await(parked)).news()).extracting(OidRequest::requestId).containsExactly(id(2));
+	}
+
+	@Test
+	void stoppingWithSeveralPendingShouldAnswerThePfPollsWithNothing() throws Exception {
+		VirtualAdapter adapter = adapter(true, Duration.ofSeconds(30));
+		read(adapter, 0, 1, 8);
+		read(adapter, 1, 1, 8);
+		String cursor = delivered(poll(adapter, null, "0")).cursor().encode();
+		CompletableFuture<PollOutcome<List<OidRequest>>> parked = poll(adapter, cursor, "30s");
+		adapter.close();
+		assertThat(Polls.await(parked)).isInstanceOf(PollOutcome.TimedOut.class);
+	}
+
+	@Test
+	void requestIdsOfAnotherRunShouldNotBeThisRunsOnes() {
+		VirtualAdapter adapter = adapter(true, Duration.ofSeconds(30));
+		VirtualAdapter other = adapter(true, Duration.ofSeconds(30));
+		read(adapter, 0, 1, 8);
+		read(other, 0, 1, 8);
+		assertThat(id(0)).isNotEqualTo(id(1)).isLessThan(1L << 53);
 	}
 
 	@Test
@@ -258,10 +294,15 @@ class OidRequestsTest {
 		return adapter;
 	}
 
-	private static CompletableFuture<OidOutcome> read(VirtualAdapter adapter, int vfId, int blockId, int length) {
+	private CompletableFuture<OidOutcome> read(VirtualAdapter adapter, int vfId, int blockId, int length) {
 		var outcome = new CompletableFuture<OidOutcome>();
-		adapter.readFromPf(vfId, blockId, length, outcome::complete);
+		this.requests.add(adapter.readFromPf(vfId, blockId, length, outcome::complete));
 		return outcome;
+	}
+
+	/** The id of the n-th request the test made (from 0). */
+	private long id(int n) {
+		return this.requests.get(n).requestId();
 	}
 
 	private static CompletableFuture<PollOutcome<List<OidRequest>>> poll(VirtualAdapter adapter, String after,

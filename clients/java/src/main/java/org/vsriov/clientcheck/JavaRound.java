@@ -8,6 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.vsriov.client.ApiClient;
 import org.vsriov.client.ApiException;
@@ -15,9 +17,13 @@ import org.vsriov.client.ApiResponse;
 import org.vsriov.client.api.PfApi;
 import org.vsriov.client.api.VfApi;
 import org.vsriov.client.model.BlockData;
+import org.vsriov.client.model.BlockSourceRequest;
 import org.vsriov.client.model.BlockView;
 import org.vsriov.client.model.InvalidationDelivery;
 import org.vsriov.client.model.InvalidationRequest;
+import org.vsriov.client.model.OidCompletion;
+import org.vsriov.client.model.OidRequestView;
+import org.vsriov.client.model.OidRequests;
 import org.vsriov.client.model.PendingView;
 import org.vsriov.client.model.Problem;
 
@@ -265,6 +271,37 @@ public final class JavaRound {
                 return "type " + problem.getType() + ", title " + problem.getTitle() + ", status " + problem.getStatus()
                         + ", vfId " + problem.getVfId() + ", detail \"" + problem.getDetail() + "\"";
             }
+        });
+
+        step("h  VF " + vfId + " in block source pf: its read waits while the PF takes the OID request and completes it", () -> {
+            pf.setBlockSource(vfId, new BlockSourceRequest().blockSource(BlockSourceRequest.BlockSourceEnum.PF));
+            // The VF's read blocks until the PF answers: on a thread of its own, with a client of its own.
+            ApiClient vfClient = new ApiClient();
+            vfClient.setBasePath(client.getBasePath());
+            VfApi waitingVf = new VfApi(vfClient);
+            CompletableFuture<BlockView> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return waitingVf.vfReadBlock(vfId, 9, 4);
+                } catch (ApiException e) {
+                    throw new IllegalStateException("HTTP " + e.getCode() + " " + oneLine(e.getResponseBody()), e);
+                }
+            });
+            ApiResponse<OidRequests> taken = pf.pollOidRequestsWithHttpInfo(null, "10s");
+            equal(200, taken.getStatusCode(), "status of the PF's poll");
+            OidRequestView request = taken.getData().getRequests().get(0);
+            equal("OID_SRIOV_READ_VF_CONFIG_BLOCK", String.valueOf(request.getOid()), "oid");
+            equal(vfId, request.getVfId(), "vfId");
+            equal(9, request.getBlockId(), "blockId");
+            equal(4, request.getLength(), "length");
+            pf.completeOidRequest(request.getRequestId(),
+                    new OidCompletion().status(OidCompletion.StatusEnum.NDIS_STATUS_SUCCESS).hex("00ff10"));
+            BlockView answered = read.get(10, TimeUnit.SECONDS);
+            equal("00ff10", answered.getHex(), "the VF's read, hex");
+            equal(3, answered.getLength(), "the VF's read, length (a short read)");
+            check(answered.getVersion() == null, "a version on a PF-answered read: " + answered.getVersion());
+            pf.setBlockSource(vfId, new BlockSourceRequest().blockSource(BlockSourceRequest.BlockSourceEnum.STORE));
+            return "request " + request.getRequestId() + " " + request.getOid() + " (" + request.getCode() + "), the VF read "
+                    + answered.getHex();
         });
     }
 }
