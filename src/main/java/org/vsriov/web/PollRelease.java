@@ -51,9 +51,11 @@ class PollRelease implements SmartLifecycle {
 	@Override
 	public void stop() {
 		int parked = this.adapter.stats().parkedPolls();
+		int waiting = this.adapter.stats().pendingOidRequests();
 		this.adapter.close();
 		this.running = false;
-		logger.info("Stopping: answered " + parked + " parked poll(s) with 204");
+		logger.info("Stopping: answered " + parked + " parked poll(s) with 204"
+				+ ((waiting > 0) ? " and " + waiting + " VF read(s) or write(s) waiting for the PF with 503" : ""));
 		long start = System.nanoTime();
 		try {
 			if (this.arrivals.awaitQuiet(QUIET, DRAIN_LIMIT)) {
