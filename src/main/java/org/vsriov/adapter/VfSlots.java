@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
@@ -42,6 +44,10 @@ final class VfSlots {
 	private final BiConsumer<VirtualFunction, Fault> onEnd;
 
 	private volatile boolean closed;
+
+	// Allocations, frees and resets share it; a restart of the whole adapter has it to itself, so that
+	// none of them lands in the middle and the adapter is as it started when the restart returns.
+	private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
 	VfSlots(VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats,
 			BiConsumer<VirtualFunction, Fault> onEnd) {
@@ -95,6 +101,16 @@ final class VfSlots {
 	 *     {@link Fault#NO_FREE_VF} if every VF is
 	 */
 	VirtualFunction allocate(Integer vfId, BlockSource source) {
+		this.lifecycle.readLock().lock();
+		try {
+			return allocateUnderLock(vfId, source);
+		}
+		finally {
+			this.lifecycle.readLock().unlock();
+		}
+	}
+
+	private VirtualFunction allocateUnderLock(Integer vfId, BlockSource source) {
 		if (vfId != null) {
 			check(vfId);
 			VirtualFunction life = tryAllocate(vfId, source);
@@ -131,6 +147,28 @@ final class VfSlots {
 		LOG.info("VF {} reset; {} parked poll(s) answered 410 vf-reset", vfId, ended);
 	}
 
+	/**
+	 * Puts the VFs back as the service started them: frees every allocated VF (its parked polls end
+	 * with {@link Fault#VF_GONE}), then allocates VFs 0..initialVfs-1 with zeroed blocks and the
+	 * configured block source. No allocation, free or reset happens meanwhile: they wait for it.
+	 */
+	void restart() {
+		this.lifecycle.writeLock().lock();
+		try {
+			for (int id = 0; id < this.slots.length(); id++) {
+				if (this.slots.get(id) != null) {
+					free(id);
+				}
+			}
+			for (int id = 0; id < this.properties.initialVfs(); id++) {
+				tryAllocate(id, this.properties.blockSource());
+			}
+		}
+		finally {
+			this.lifecycle.writeLock().unlock();
+		}
+	}
+
 	/** Releases every life, and every life installed from now on: the service is stopping. */
 	void close() {
 		// Set before the lives are listed: a life installed meanwhile either is listed or sees the flag.
@@ -144,16 +182,22 @@ final class VfSlots {
 	 * @return how many parked polls ended
 	 */
 	private int end(int vfId, Fault fault, UnaryOperator<VirtualFunction> next) {
-		int ended;
-		VirtualFunction life;
-		do {
-			life = get(vfId);
-			VirtualFunction ending = life;
-			ended = ending.end(fault, () -> install(vfId, ending, next.apply(ending)));
+		this.lifecycle.readLock().lock();
+		try {
+			int ended;
+			VirtualFunction life;
+			do {
+				life = get(vfId);
+				VirtualFunction ending = life;
+				ended = ending.end(fault, () -> install(vfId, ending, next.apply(ending)));
+			}
+			while (ended < 0);
+			this.onEnd.accept(life, fault);
+			return ended;
 		}
-		while (ended < 0);
-		this.onEnd.accept(life, fault);
-		return ended;
+		finally {
+			this.lifecycle.readLock().unlock();
+		}
 	}
 
 	private VirtualFunction tryAllocate(int vfId, BlockSource source) {

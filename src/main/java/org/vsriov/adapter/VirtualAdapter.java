@@ -290,6 +290,14 @@ public class VirtualAdapter implements AutoCloseable {
 		this.vfs.reset(vfId);
 	}
 
+	/**
+	 * The adapter as it started: every VF freed (parked polls 410 {@code vf-gone}, requests waiting
+	 * for the PF ended the same way), then VFs 0..initialVfs-1 allocated with zeroed blocks.
+	 */
+	public void restart() {
+		this.vfs.restart();
+	}
+
 	public VfState state(int vfId) {
 		return vf(vfId).state();
 	}

@@ -78,14 +78,14 @@ final class BusyRequests extends QoSHandler {
 	}
 
 	/**
-	 * Whether a request is one that is never held back: a PF command, a long poll (the PF's over OID
-	 * requests too), the actuator. The
+	 * Whether a request is one that is never held back: a PF or admin command, a long poll (the PF's
+	 * over OID requests too), the actuator. The
 	 * paths are the service's own, within the servlet context: with the actuator's base path
 	 * changed, it would be held back too.
 	 */
 	static boolean isNeverHeldBack(String method, String path) {
 		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
-		return path.startsWith("/actuator/") || (!get && path.startsWith("/api/v1/pf"))
+		return path.startsWith("/actuator/") || (!get && (path.startsWith("/api/v1/pf") || path.startsWith("/api/v1/admin")))
 				|| LongPollHandler.PATHS.matcher(path).matches() || OID_REQUESTS.equals(path);
 	}
 

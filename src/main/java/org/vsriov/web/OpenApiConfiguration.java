@@ -53,7 +53,9 @@ class OpenApiConfiguration {
 			.addTagsItem(new Tag().name("PF")
 				.description("The management OS: owns block data, invalidates blocks, watches VFs"))
 			.addTagsItem(new Tag().name("VF")
-				.description("The guest OS: waits for invalidations, reads and writes blocks"));
+				.description("The guest OS: waits for invalidations, reads and writes blocks"))
+			.addTagsItem(new Tag().name("Admin")
+				.description("The test instrument: a clean start (with vsriov.admin.token set, a bearer token)"));
 	}
 
 	/**

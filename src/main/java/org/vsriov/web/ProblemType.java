@@ -33,6 +33,7 @@ enum ProblemType {
 	VF_GONE(HttpStatus.GONE, "VF freed"),
 	VF_RESET(HttpStatus.GONE, "VF reset"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "No such resource"),
+	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Unauthorized"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
 	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
