@@ -17,9 +17,9 @@ import java.util.function.Consumer;
  * VF's call to the PF's completion, its timeout, or the end of the VF's life; and the PF's long
  * polls that take them. One for the adapter: one miniport serves every VF.
  *
- * <p>Request ids count up from a random start per run; request n is at position n. A PF poll after position p is handed the pending requests
- * after p, oldest first: only the oldest pending one when {@code serialized} (as NDIS hands OIDs to a
- * miniport), else all. Taking is not completing: a poll repeated with the same cursor is handed the
+ * <p>Request ids count up from a random start per run; request n is at position n. A PF poll after
+ * position p is handed the pending requests after p, oldest first: only the oldest pending one when
+ * {@code serialized} (as NDIS hands OIDs to a miniport), else all. Taking is not completing: a poll repeated with the same cursor is handed the
  * same requests again while they are pending. Every request ends exactly once, under this object's
  * lock; the VF's callback runs after it is released.
  */

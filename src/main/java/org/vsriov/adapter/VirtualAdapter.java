@@ -272,7 +272,6 @@ public class VirtualAdapter implements AutoCloseable {
 		this.oids.complete(requestId, status, data, bytesNeeded);
 	}
 
-
 	/**
 	 * OID_NIC_SWITCH_FREE_VF: ends the VF's life. Its parked polls end with {@link Fault#VF_GONE}, and
 	 * it is not found until it is allocated again.

@@ -80,10 +80,10 @@ class AdapterConfiguration {
 	}
 
 	/**
-	 * Long polls (the PF's over OID requests too) are left out of {@code http.server.requests}: their duration is the wait, which says
-	 * nothing about the service, and each parked poll's observation held about 1.1 KB of heap (10,000
-	 * parked polls: 11.3 KB each with it, 10.1 KB without). {@code vsriov.polls.parked} and
-	 * {@code vsriov.deliveries} count them instead.
+	 * Long polls (the PF's over OID requests too) are left out of {@code http.server.requests}: their
+	 * duration is the wait, which says nothing about the service, and each parked poll's observation
+	 * held about 1.1 KB of heap (10,000 parked polls: 11.3 KB each with it, 10.1 KB without).
+	 * {@code vsriov.polls.parked} and {@code vsriov.deliveries} count them instead.
 	 */
 	@Bean
 	ObservationPredicate noLongPollObservations() {

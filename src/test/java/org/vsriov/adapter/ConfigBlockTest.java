@@ -15,7 +15,8 @@ class ConfigBlockTest {
 	private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
-			new VsriovProperties(8, 2, 64, 128, 3, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(), BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.fixed(NOW, ZoneOffset.UTC));
+			new VsriovProperties(8, 2, 64, 128, 3, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
+				BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@AfterEach
 	void close() {

@@ -22,7 +22,8 @@ import static org.vsriov.adapter.Polls.writes;
 class VfLifecycleTest {
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
-			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(), BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.systemUTC());
+			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
+				BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.systemUTC());
 
 	@AfterEach
 	void close() {
