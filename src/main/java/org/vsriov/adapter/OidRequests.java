@@ -306,7 +306,7 @@ final class OidRequests {
 	}
 
 	private static void check(OidRequest request, NdisStatus status, byte[] data, Long bytesNeeded) {
-		var values = Map.<String, Object>of("requestId", request.requestId(), "status", status.name());
+		var values = Map.<String, Object>of("requestId", request.requestId(), "ndisStatus", status.name());
 		if (bytesNeeded != null && (status != NdisStatus.NDIS_STATUS_INVALID_LENGTH || bytesNeeded < 0)) {
 			throw new AdapterException(Fault.MALFORMED_REQUEST,
 					"bytesNeeded goes with NDIS_STATUS_INVALID_LENGTH only, and is not negative", values);

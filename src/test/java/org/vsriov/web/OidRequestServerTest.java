@@ -82,7 +82,12 @@ class OidRequestServerTest {
 		JsonNode request = takeOne();
 		assertThat(request.get("oid").asString()).isEqualTo("OID_SRIOV_WRITE_VF_CONFIG_BLOCK");
 		assertThat(request.get("hex").asString()).isEqualTo("c0ffee");
-		assertThat(complete(request, "{\"status\": \"NDIS_STATUS_SUCCESS\", \"hex\": \"00\"}").statusCode()).isEqualTo(400);
+		HttpResponse<String> dataOnAWrite = complete(request, "{\"status\": \"NDIS_STATUS_SUCCESS\", \"hex\": \"00\"}");
+		assertThat(dataOnAWrite.statusCode()).isEqualTo(400);
+		// The problem's status is the HTTP status; the NDIS status is a member of its own.
+		JsonNode refused = JSON.readTree(dataOnAWrite.body());
+		assertThat(refused.get("status").asInt()).isEqualTo(400);
+		assertThat(refused.get("ndisStatus").asString()).isEqualTo("NDIS_STATUS_SUCCESS");
 		assertThat(complete(request, "{\"status\": \"NDIS_STATUS_SUCCESS\"}").statusCode()).isEqualTo(204);
 		HttpResponse<String> written = write.get(10, TimeUnit.SECONDS);
 		assertThat(written.statusCode()).isEqualTo(200);
