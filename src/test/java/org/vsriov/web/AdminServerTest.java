@@ -1,8 +1,5 @@
 package org.vsriov.web;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,7 @@ class AdminServerTest {
 	@LocalServerPort
 	private int port;
 
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+	private JsonHttp http;
 
 	@Test
 	void everyAdminPathShouldNeedTheToken() throws Exception {
@@ -140,20 +137,19 @@ class AdminServerTest {
 	}
 
 	private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-		return sendAsync(method, path, body, headers).get(20, TimeUnit.SECONDS);
+		return http().send(method, path, body, headers);
 	}
 
 	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body,
 			String... headers) {
-		var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
-		if (body != null) {
-			request.header("Content-Type", "application/json");
+		return http().sendAsync(method, path, body, headers);
+	}
+
+	private JsonHttp http() {
+		if (this.http == null) {
+			this.http = new JsonHttp(this.port);
 		}
-		if (headers.length > 0) {
-			request.headers(headers);
-		}
-		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+		return this.http;
 	}
 
 }

@@ -1,7 +1,5 @@
 package org.vsriov.web;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,7 +29,7 @@ class OidRequestServerTest {
 	@LocalServerPort
 	private int port;
 
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+	private JsonHttp http;
 
 	@Test
 	void aVfReadShouldBeAnsweredWithTheBytesAnAgentCompletesItWith() throws Exception {
@@ -67,9 +65,9 @@ class OidRequestServerTest {
 	@Test
 	void aRawReadAndAWriteShouldGoToTheAgentAndTheWriteToTheLog() throws Exception {
 		usePf(2);
-		HttpRequest raw = HttpRequest.newBuilder(uri("/api/v1/vfs/2/config-blocks/0?length=2"))
+		HttpRequest raw = HttpRequest.newBuilder(http().uri("/api/v1/vfs/2/config-blocks/0?length=2"))
 			.header("Accept", "application/octet-stream").GET().build();
-		CompletableFuture<HttpResponse<byte[]>> read = this.http.sendAsync(raw, HttpResponse.BodyHandlers.ofByteArray());
+		CompletableFuture<HttpResponse<byte[]>> read = http().client().sendAsync(raw, HttpResponse.BodyHandlers.ofByteArray());
 		complete(takeOne(), "{\"status\": \"NDIS_STATUS_SUCCESS\", \"base64\": \"AQI=\"}");
 		HttpResponse<byte[]> bytes = read.get(10, TimeUnit.SECONDS);
 		assertThat(bytes.statusCode()).isEqualTo(200);
@@ -174,24 +172,19 @@ class OidRequestServerTest {
 	}
 
 	private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-		return sendAsync(method, path, body, headers).get(20, TimeUnit.SECONDS);
+		return http().send(method, path, body, headers);
 	}
 
 	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body,
 			String... headers) {
-		var request = HttpRequest.newBuilder(uri(path))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
-		if (body != null) {
-			request.header("Content-Type", "application/json");
-		}
-		if (headers.length > 0) {
-			request.headers(headers);
-		}
-		return this.http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+		return http().sendAsync(method, path, body, headers);
 	}
 
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.port + path);
+	private JsonHttp http() {
+		if (this.http == null) {
+			this.http = new JsonHttp(this.port);
+		}
+		return this.http;
 	}
 
 }
