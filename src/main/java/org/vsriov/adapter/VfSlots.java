@@ -101,13 +101,16 @@ final class VfSlots {
 	 *     {@link Fault#NO_FREE_VF} if every VF is
 	 */
 	VirtualFunction allocate(Integer vfId, BlockSource source) {
+		VirtualFunction life;
 		this.lifecycle.readLock().lock();
 		try {
-			return allocateUnderLock(vfId, source);
+			life = allocateUnderLock(vfId, source);
 		}
 		finally {
 			this.lifecycle.readLock().unlock();
 		}
+		LOG.info("VF {} allocated", life.id());
+		return life;
 	}
 
 	private VirtualFunction allocateUnderLock(Integer vfId, BlockSource source) {
@@ -132,9 +135,15 @@ final class VfSlots {
 
 	/** Ends the VF's life and leaves its slot empty; its parked polls end with {@link Fault#VF_GONE}. */
 	void free(int vfId) {
+		int ended = freeLife(vfId);
+		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
+	}
+
+	/** @return how many parked polls ended */
+	private int freeLife(int vfId) {
 		int ended = end(vfId, Fault.VF_GONE, (life) -> null);
 		this.stats.freed();
-		LOG.info("VF {} freed; {} parked poll(s) answered 410 vf-gone", vfId, ended);
+		return ended;
 	}
 
 	/**
@@ -153,11 +162,14 @@ final class VfSlots {
 	 * configured block source. No allocation, free or reset happens meanwhile: they wait for it.
 	 */
 	void restart() {
+		int freed = 0;
+		int ended = 0;
 		this.lifecycle.writeLock().lock();
 		try {
 			for (int id = 0; id < this.slots.length(); id++) {
 				if (this.slots.get(id) != null) {
-					free(id);
+					ended += freeLife(id);
+					freed++;
 				}
 			}
 			for (int id = 0; id < this.properties.initialVfs(); id++) {
@@ -167,6 +179,8 @@ final class VfSlots {
 		finally {
 			this.lifecycle.writeLock().unlock();
 		}
+		LOG.info("Adapter back as it started: {} VF(s) freed, {} parked poll(s) answered 410 vf-gone, {} VF(s) "
+				+ "allocated", freed, ended, this.properties.initialVfs());
 	}
 
 	/** Releases every life, and every life installed from now on: the service is stopping. */
@@ -206,7 +220,6 @@ final class VfSlots {
 			return null;
 		}
 		this.stats.allocated();
-		LOG.info("VF {} allocated", vfId);
 		return life;
 	}
 
