@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,46 +37,51 @@ class AdminServerTest {
 
 	private JsonHttp http;
 
+	@BeforeEach
+	void connect() {
+		this.http = new JsonHttp(this.port);
+	}
+
 	@Test
 	void everyAdminPathShouldNeedTheToken() throws Exception {
 		// The same operation however its path is written: with path parameters, %-escapes.
 		for (String path : List.of("/api/v1/admin/reset", "/api/v1/admin;x/reset", "/api;x/v1/admin/reset",
 				"/api/v1/%61dmin/reset", "/api/v1/admin/reset;y")) {
-			HttpResponse<String> none = send("POST", path, null);
+			HttpResponse<String> none = this.http.send("POST", path, null);
 			assertThat(none.statusCode()).as(path).isEqualTo(401);
 			assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((value) -> assertThat(value).startsWith("Bearer"));
 			assertThat(JSON.readTree(none.body()).get("type").asString()).endsWith("/unauthorized");
-			assertThat(send("POST", path, null, "Authorization", "Bearer wrong").statusCode()).as(path).isEqualTo(401);
-			assertThat(send("POST", path, null, "Authorization", "Basic czNjcmV0").statusCode()).as(path).isEqualTo(401);
+			assertThat(this.http.send("POST", path, null, "Authorization", "Bearer wrong").statusCode()).as(path).isEqualTo(401);
+			assertThat(this.http.send("POST", path, null, "Authorization", "Basic czNjcmV0").statusCode()).as(path).isEqualTo(401);
 		}
-		assertThat(send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
-		assertThat(send("POST", "/api/v1/admin/reset", null, "Authorization", "bearer s3cret").statusCode()).isEqualTo(204);
+		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
+		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", "bearer s3cret").statusCode()).isEqualTo(204);
 		// Other paths need no token.
-		assertThat(send("GET", "/api/v1/pf", null).statusCode()).isEqualTo(200);
+		assertThat(this.http.send("GET", "/api/v1/pf", null).statusCode()).isEqualTo(200);
 	}
 
 	@Test
 	void resetShouldEndWhatWaitsAndLeaveTheAdapterAsItStarted() throws Exception {
-		assertThat(send("POST", "/api/v1/pf/vfs", "{\"vfId\": 5}").statusCode()).isEqualTo(201);
-		assertThat(send("PUT", "/api/v1/pf/vfs/0/config-blocks/3", "{\"hex\": \"0102\"}").statusCode()).isEqualTo(200);
-		assertThat(send("PUT", "/api/v1/pf/vfs/1/block-source", "{\"blockSource\": \"pf\"}").statusCode()).isEqualTo(204);
-		String cursor = JSON.readTree(send("GET", "/api/v1/pf/vfs/0", null).body()).get("cursor").asString();
-		CompletableFuture<HttpResponse<String>> poll = sendAsync("GET",
+		assertThat(this.http.send("POST", "/api/v1/pf/vfs", "{\"vfId\": 5}").statusCode()).isEqualTo(201);
+		assertThat(this.http.send("PUT", "/api/v1/pf/vfs/0/config-blocks/3", "{\"hex\": \"0102\"}").statusCode()).isEqualTo(200);
+		assertThat(this.http.send("PUT", "/api/v1/pf/vfs/1/block-source", "{\"blockSource\": \"pf\"}").statusCode()).isEqualTo(204);
+		String cursor = JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/0", null).body()).get("cursor").asString();
+		CompletableFuture<HttpResponse<String>> poll = this.http.sendAsync("GET",
 				"/api/v1/vfs/0/invalidations?after=" + cursor + "&timeout=1m", null);
-		CompletableFuture<HttpResponse<String>> read = sendAsync("GET", "/api/v1/vfs/1/config-blocks/2", null);
-		assertThat(send("GET", "/api/v1/pf/oid-requests?timeout=10s", null).statusCode()).isEqualTo(200);
+		CompletableFuture<HttpResponse<String>> read = this.http.sendAsync("GET", "/api/v1/vfs/1/config-blocks/2", null);
+		assertThat(this.http.send("GET", "/api/v1/pf/oid-requests?timeout=10s", null).statusCode()).isEqualTo(200);
 
-		assertThat(send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
+		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
 		HttpResponse<String> ended = poll.get(10, TimeUnit.SECONDS);
 		assertThat(ended.statusCode()).isEqualTo(410);
 		assertThat(JSON.readTree(ended.body()).get("type").asString()).endsWith("/vf-gone");
 		assertThat(read.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(410);
-		JsonNode adapter = JSON.readTree(send("GET", "/api/v1/pf", null).body());
+		JsonNode adapter = JSON.readTree(this.http.send("GET", "/api/v1/pf", null).body());
 		assertThat(adapter.get("vfs").findValuesAsString("blockSource")).containsExactly("store", "store");
 		assertThat(adapter.get("vfs").findValues("vfId")).extracting(JsonNode::asInt).containsExactly(0, 1);
-		assertThat(JSON.readTree(send("GET", "/api/v1/pf/vfs/0/config-blocks/3", null).body()).get("version").asInt()).isZero();
-		assertThat(send("GET", "/api/v1/vfs/0/invalidations?after=" + cursor + "&timeout=0", null).statusCode()).isEqualTo(410);
+		assertThat(JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/0/config-blocks/3", null).body()).get("version").asInt()).isZero();
+		assertThat(this.http.send("GET", "/api/v1/vfs/0/invalidations?after=" + cursor + "&timeout=0", null).statusCode()).isEqualTo(410);
 	}
 
 	/**
@@ -90,15 +96,15 @@ class AdminServerTest {
 			var work = new ArrayList<Future<Integer>>();
 			for (int vf = 0; vf < 2; vf++) {
 				int vfId = vf;
-				work.add(agents.submit(() -> loop(stop, () -> send("POST", "/api/v1/pf/vfs/" + vfId + "/invalidations",
+				work.add(agents.submit(() -> loop(stop, () -> this.http.send("POST", "/api/v1/pf/vfs/" + vfId + "/invalidations",
 						"{\"blockMask\": \"0x3\"}"))));
 				work.add(agents.submit(() -> loop(stop, () -> {
-					send("PUT", "/api/v1/vfs/" + vfId + "/config-blocks/1", "{\"hex\": \"ff\"}");
-					return send("GET", "/api/v1/vfs/" + vfId + "/invalidations?timeout=200ms", null);
+					this.http.send("PUT", "/api/v1/vfs/" + vfId + "/config-blocks/1", "{\"hex\": \"ff\"}");
+					return this.http.send("GET", "/api/v1/vfs/" + vfId + "/invalidations?timeout=200ms", null);
 				})));
 			}
 			for (int i = 0; i < 20; i++) {
-				assertThat(send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
+				assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
 			}
 			stop.set(true);
 			for (Future<Integer> agent : work) {
@@ -108,8 +114,8 @@ class AdminServerTest {
 		finally {
 			agents.shutdownNow();
 		}
-		assertThat(send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
-		JsonNode adapter = JSON.readTree(send("GET", "/api/v1/pf", null).body());
+		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
+		JsonNode adapter = JSON.readTree(this.http.send("GET", "/api/v1/pf", null).body());
 		assertThat(adapter.get("vfs").findValues("vfId")).extracting(JsonNode::asInt).containsExactly(0, 1);
 		for (JsonNode vf : adapter.get("vfs")) {
 			assertThat(vf.get("pendingMask").asString()).isEqualTo("0x0000000000000000");
@@ -134,22 +140,6 @@ class AdminServerTest {
 			answered++;
 		}
 		return answered;
-	}
-
-	private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-		return http().send(method, path, body, headers);
-	}
-
-	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body,
-			String... headers) {
-		return http().sendAsync(method, path, body, headers);
-	}
-
-	private JsonHttp http() {
-		if (this.http == null) {
-			this.http = new JsonHttp(this.port);
-		}
-		return this.http;
 	}
 
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,12 +32,17 @@ class OidRequestServerTest {
 
 	private JsonHttp http;
 
+	@BeforeEach
+	void connect() {
+		this.http = new JsonHttp(this.port);
+	}
+
 	@Test
 	void aVfReadShouldBeAnsweredWithTheBytesAnAgentCompletesItWith() throws Exception {
 		usePf(1);
-		assertThat(JSON.readTree(send("GET", "/api/v1/pf/vfs/1", null).body()).get("blockSource").asString())
+		assertThat(JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/1", null).body()).get("blockSource").asString())
 			.isEqualTo("pf");
-		CompletableFuture<HttpResponse<String>> read = sendAsync("GET", "/api/v1/vfs/1/config-blocks/5?length=4", null);
+		CompletableFuture<HttpResponse<String>> read = this.http.sendAsync("GET", "/api/v1/vfs/1/config-blocks/5?length=4", null);
 		JsonNode request = takeOne();
 		assertThat(request.get("oid").asString()).isEqualTo("OID_SRIOV_READ_VF_CONFIG_BLOCK");
 		assertThat(request.get("code").asString()).isEqualTo("0x00010253");
@@ -65,18 +71,18 @@ class OidRequestServerTest {
 	@Test
 	void aRawReadAndAWriteShouldGoToTheAgentAndTheWriteToTheLog() throws Exception {
 		usePf(2);
-		HttpRequest raw = HttpRequest.newBuilder(http().uri("/api/v1/vfs/2/config-blocks/0?length=2"))
+		HttpRequest raw = HttpRequest.newBuilder(this.http.uri("/api/v1/vfs/2/config-blocks/0?length=2"))
 			.header("Accept", "application/octet-stream").GET().build();
-		CompletableFuture<HttpResponse<byte[]>> read = http().client().sendAsync(raw, HttpResponse.BodyHandlers.ofByteArray());
+		CompletableFuture<HttpResponse<byte[]>> read = this.http.client().sendAsync(raw, HttpResponse.BodyHandlers.ofByteArray());
 		complete(takeOne(), "{\"status\": \"NDIS_STATUS_SUCCESS\", \"base64\": \"AQI=\"}");
 		HttpResponse<byte[]> bytes = read.get(10, TimeUnit.SECONDS);
 		assertThat(bytes.statusCode()).isEqualTo(200);
 		assertThat(bytes.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
 		assertThat(bytes.body()).containsExactly(1, 2);
 
-		assertThat(send("PUT", "/api/v1/vfs/2/config-blocks/0", "{\"hex\": \"ff\"}", "If-Match", "\"0\"").statusCode())
+		assertThat(this.http.send("PUT", "/api/v1/vfs/2/config-blocks/0", "{\"hex\": \"ff\"}", "If-Match", "\"0\"").statusCode())
 			.isEqualTo(400);
-		CompletableFuture<HttpResponse<String>> write = sendAsync("PUT", "/api/v1/vfs/2/config-blocks/7", "{\"hex\": \"c0ffee\"}");
+		CompletableFuture<HttpResponse<String>> write = this.http.sendAsync("PUT", "/api/v1/vfs/2/config-blocks/7", "{\"hex\": \"c0ffee\"}");
 		JsonNode request = takeOne();
 		assertThat(request.get("oid").asString()).isEqualTo("OID_SRIOV_WRITE_VF_CONFIG_BLOCK");
 		assertThat(request.get("hex").asString()).isEqualTo("c0ffee");
@@ -90,17 +96,17 @@ class OidRequestServerTest {
 		HttpResponse<String> written = write.get(10, TimeUnit.SECONDS);
 		assertThat(written.statusCode()).isEqualTo(200);
 		assertThat(JSON.readTree(written.body()).get("hex").asString()).isEqualTo("c0ffee");
-		JsonNode log = JSON.readTree(send("GET", "/api/v1/pf/vfs/2/block-writes?timeout=0", null).body());
+		JsonNode log = JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/2/block-writes?timeout=0", null).body());
 		assertThat(log.get("writes").get(0).get("hex").asString()).isEqualTo("c0ffee");
 		// The store is as it was.
-		assertThat(JSON.readTree(send("GET", "/api/v1/pf/vfs/2/config-blocks/7", null).body()).get("version").asInt())
+		assertThat(JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/2/config-blocks/7", null).body()).get("version").asInt())
 			.isZero();
 	}
 
 	@Test
 	void aFailedRequestShouldBe502AndAnUnansweredOne504() throws Exception {
 		usePf(3);
-		CompletableFuture<HttpResponse<String>> failed = sendAsync("GET", "/api/v1/vfs/3/config-blocks/9", null);
+		CompletableFuture<HttpResponse<String>> failed = this.http.sendAsync("GET", "/api/v1/vfs/3/config-blocks/9", null);
 		complete(takeOne(), "{\"status\": \"NDIS_STATUS_INVALID_LENGTH\", \"bytesNeeded\": 64}");
 		HttpResponse<String> badGateway = failed.get(10, TimeUnit.SECONDS);
 		assertThat(badGateway.statusCode()).isEqualTo(502);
@@ -111,11 +117,11 @@ class OidRequestServerTest {
 		assertThat(problem.get("bytesNeeded").asInt()).isEqualTo(64);
 
 		long start = System.nanoTime();
-		HttpResponse<String> timedOut = send("GET", "/api/v1/vfs/3/config-blocks/9", null);
+		HttpResponse<String> timedOut = this.http.send("GET", "/api/v1/vfs/3/config-blocks/9", null);
 		assertThat(timedOut.statusCode()).isEqualTo(504);
 		assertThat(JSON.readTree(timedOut.body()).get("type").asString()).endsWith("/pf-timeout");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
-		String metrics = send("GET", "/actuator/prometheus", null).body();
+		String metrics = this.http.send("GET", "/actuator/prometheus", null).body();
 		assertThat(metrics).contains("vsriov_oid_requests_timed_out_total", "vsriov_oid_requests_failed_total",
 				"vsriov_oid_requests_pending", "vsriov_oid_completion_seconds_bucket");
 	}
@@ -123,44 +129,44 @@ class OidRequestServerTest {
 	@Test
 	void aFreeShouldEndTheWaitingReadWith410() throws Exception {
 		usePf(0);
-		CompletableFuture<HttpResponse<String>> read = sendAsync("GET", "/api/v1/vfs/0/config-blocks/1", null);
+		CompletableFuture<HttpResponse<String>> read = this.http.sendAsync("GET", "/api/v1/vfs/0/config-blocks/1", null);
 		JsonNode request = takeOne();
-		assertThat(send("DELETE", "/api/v1/pf/vfs/0", null).statusCode()).isEqualTo(204);
+		assertThat(this.http.send("DELETE", "/api/v1/pf/vfs/0", null).statusCode()).isEqualTo(204);
 		HttpResponse<String> gone = read.get(10, TimeUnit.SECONDS);
 		assertThat(gone.statusCode()).isEqualTo(410);
 		assertThat(JSON.readTree(gone.body()).get("type").asString()).endsWith("/vf-gone");
 		assertThat(complete(request, "{\"status\": \"NDIS_STATUS_SUCCESS\"}").statusCode()).isEqualTo(409);
 		// Allocated again, with the source it is given.
-		HttpResponse<String> allocated = send("POST", "/api/v1/pf/vfs", "{\"vfId\": 0, \"blockSource\": \"store\"}");
+		HttpResponse<String> allocated = this.http.send("POST", "/api/v1/pf/vfs", "{\"vfId\": 0, \"blockSource\": \"store\"}");
 		assertThat(JSON.readTree(allocated.body()).get("blockSource").asString()).isEqualTo("store");
 	}
 
 	@Test
 	void badInputShouldBeRefusedWithProblems() throws Exception {
-		assertThat(send("PUT", "/api/v1/pf/vfs/1/block-source", "{\"blockSource\": \"disk\"}").statusCode()).isEqualTo(400);
-		assertThat(send("PUT", "/api/v1/pf/vfs/1/block-source", "{}").statusCode()).isEqualTo(400);
-		assertThat(send("PUT", "/api/v1/pf/vfs/60/block-source", "{\"blockSource\": \"pf\"}").statusCode()).isEqualTo(404);
-		assertThat(send("POST", "/api/v1/pf/oid-requests/999999", "{\"status\": \"NDIS_STATUS_SUCCESS\"}").statusCode())
+		assertThat(this.http.send("PUT", "/api/v1/pf/vfs/1/block-source", "{\"blockSource\": \"disk\"}").statusCode()).isEqualTo(400);
+		assertThat(this.http.send("PUT", "/api/v1/pf/vfs/1/block-source", "{}").statusCode()).isEqualTo(400);
+		assertThat(this.http.send("PUT", "/api/v1/pf/vfs/60/block-source", "{\"blockSource\": \"pf\"}").statusCode()).isEqualTo(404);
+		assertThat(this.http.send("POST", "/api/v1/pf/oid-requests/999999", "{\"status\": \"NDIS_STATUS_SUCCESS\"}").statusCode())
 			.isEqualTo(404);
-		assertThat(send("POST", "/api/v1/pf/oid-requests/x1", "{\"status\": \"NDIS_STATUS_SUCCESS\"}").statusCode())
+		assertThat(this.http.send("POST", "/api/v1/pf/oid-requests/x1", "{\"status\": \"NDIS_STATUS_SUCCESS\"}").statusCode())
 			.isEqualTo(400);
-		HttpResponse<String> badStatus = send("POST", "/api/v1/pf/oid-requests/1", "{\"status\": \"NDIS_STATUS_MAYBE\"}");
+		HttpResponse<String> badStatus = this.http.send("POST", "/api/v1/pf/oid-requests/1", "{\"status\": \"NDIS_STATUS_MAYBE\"}");
 		assertThat(badStatus.statusCode()).isEqualTo(400);
 		assertThat(badStatus.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(send("GET", "/api/v1/pf/oid-requests?after=nonsense&timeout=0", null).statusCode()).isEqualTo(400);
-		HttpResponse<String> none = send("GET", "/api/v1/pf/oid-requests?timeout=0", null);
+		assertThat(this.http.send("GET", "/api/v1/pf/oid-requests?after=nonsense&timeout=0", null).statusCode()).isEqualTo(400);
+		HttpResponse<String> none = this.http.send("GET", "/api/v1/pf/oid-requests?timeout=0", null);
 		assertThat(none.statusCode()).isEqualTo(204);
 		assertThat(none.headers().firstValue("Vsriov-Cursor")).isPresent();
 	}
 
 	private void usePf(int vfId) throws Exception {
-		assertThat(send("PUT", "/api/v1/pf/vfs/" + vfId + "/block-source", "{\"blockSource\": \"pf\"}").statusCode())
+		assertThat(this.http.send("PUT", "/api/v1/pf/vfs/" + vfId + "/block-source", "{\"blockSource\": \"pf\"}").statusCode())
 			.isEqualTo(204);
 	}
 
 	/** The PF agent: the one pending request handed over, from a poll that waits for it. */
 	private JsonNode takeOne() throws Exception {
-		HttpResponse<String> taken = send("GET", "/api/v1/pf/oid-requests?timeout=10s", null);
+		HttpResponse<String> taken = this.http.send("GET", "/api/v1/pf/oid-requests?timeout=10s", null);
 		assertThat(taken.statusCode()).isEqualTo(200);
 		JsonNode requests = JSON.readTree(taken.body()).get("requests");
 		assertThat(requests.size()).isEqualTo(1);
@@ -168,23 +174,7 @@ class OidRequestServerTest {
 	}
 
 	private HttpResponse<String> complete(JsonNode request, String body) throws Exception {
-		return send("POST", "/api/v1/pf/oid-requests/" + request.get("requestId").asLong(), body);
-	}
-
-	private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-		return http().send(method, path, body, headers);
-	}
-
-	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body,
-			String... headers) {
-		return http().sendAsync(method, path, body, headers);
-	}
-
-	private JsonHttp http() {
-		if (this.http == null) {
-			this.http = new JsonHttp(this.port);
-		}
-		return this.http;
+		return this.http.send("POST", "/api/v1/pf/oid-requests/" + request.get("requestId").asLong(), body);
 	}
 
 }
