@@ -229,8 +229,22 @@ final class OidRequests {
 		released.forEach(Runnable::run);
 	}
 
-	long run() {
-		return this.run;
+	/**
+	 * Checks that a cursor belongs to this stream, and to this run of the service.
+	 * @throws AdapterException {@link Fault#INVALID_CURSOR} for a VF's stream,
+	 *     {@link Fault#STALE_CURSOR} for an earlier run
+	 */
+	Cursor check(Cursor cursor) {
+		if (cursor.stream() != Cursor.Stream.OID_REQUESTS) {
+			throw new AdapterException(Fault.INVALID_CURSOR, "cursor belongs to "
+					+ cursor.stream().name().toLowerCase().replace('_', '-') + " of VF " + cursor.vfId()
+					+ ", not to the PF's OID requests", Map.of("cursor", cursor.encode()));
+		}
+		if (cursor.life() != this.run) {
+			throw new AdapterException(Fault.STALE_CURSOR, "cursor is from an earlier run of the service; "
+					+ "poll again without a cursor", Map.of("cursor", cursor.encode()));
+		}
+		return cursor;
 	}
 
 	private void expire(long requestId) {

@@ -246,19 +246,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public Waiter<List<OidRequest>> pollOidRequests(String after, PollTimeout timeout,
 			Consumer<PollOutcome<List<OidRequest>>> callback) {
-		Cursor cursor = null;
-		if (after != null) {
-			cursor = Cursor.parse(after);
-			if (cursor.stream() != Cursor.Stream.OID_REQUESTS) {
-				throw new AdapterException(Fault.INVALID_CURSOR, "cursor belongs to "
-						+ cursor.stream().name().toLowerCase().replace('_', '-') + " of VF " + cursor.vfId()
-						+ ", not to the PF's OID requests", Map.of("cursor", after));
-			}
-			if (cursor.life() != this.oids.run()) {
-				throw new AdapterException(Fault.STALE_CURSOR, "cursor is from an earlier run of the service; "
-						+ "poll again without a cursor", Map.of("cursor", after));
-			}
-		}
+		Cursor cursor = (after != null) ? this.oids.check(Cursor.parse(after)) : null;
 		return this.oids.poll(cursor, timeout, callback);
 	}
 

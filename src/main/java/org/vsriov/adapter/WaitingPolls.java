@@ -1,6 +1,7 @@
 package org.vsriov.adapter;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -151,14 +152,14 @@ final class WaitingPolls<T> {
 			return List.of();
 		}
 		var completions = new ArrayList<Runnable>(this.waiting.size());
-		this.waiting.removeIf((waiter) -> {
+		for (Iterator<Waiter<T>> waiters = this.waiting.iterator(); waiters.hasNext();) {
+			Waiter<T> waiter = waiters.next();
 			PollOutcome<T> news = outcome.apply(waiter);
-			if (news == null) {
-				return false;
+			if (news != null) {
+				completions.add(waiter.completion(news));
+				waiters.remove();
 			}
-			completions.add(waiter.completion(news));
-			return true;
-		});
+		}
 		this.stats.parked(-completions.size());
 		return completions;
 	}

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
@@ -54,8 +52,6 @@ class OidRequestController {
 	// Past the poll's timeout, after which the adapter's timer has always answered: Spring MVC's own
 	// timeout is only a fallback.
 	private static final Duration GRACE = Duration.ofSeconds(10);
-
-	private static final Pattern REQUEST_ID = Pattern.compile("[0-9]{1,18}");
 
 	private final VirtualAdapter adapter;
 
@@ -119,19 +115,16 @@ class OidRequestController {
 	@ApiResponse(responseCode = "409", description = "The request has already ended: completed, timed out, or ended by a free "
 			+ "or reset of its VF (oid-request-ended)")
 	@ApiResponse(responseCode = "415", description = "A body that is not application/json")
-	void complete(@Parameter(description = "The request's `requestId`", schema = @Schema(type = "integer",
-			format = "int64", minimum = "1")) @PathVariable String requestId, @RequestBody OidCompletion completion) {
-		if (!REQUEST_ID.matcher(requestId).matches()) {
-			throw new AdapterException(Fault.MALFORMED_REQUEST, "requestId must be decimal digits",
-					Map.of("requestId", requestId));
-		}
+	void complete(@Parameter(description = "The request's `requestId`",
+			schema = @Schema(type = "integer", format = "int64", minimum = "1")) @PathVariable long requestId,
+			@RequestBody OidCompletion completion) {
 		if (completion.status() == null) {
 			throw new AdapterException(Fault.MALFORMED_REQUEST,
 					"status is required: NDIS_STATUS_SUCCESS, or the NDIS status the PF fails the request with");
 		}
 		byte[] data = (completion.hex() == null && completion.base64() == null) ? new byte[0]
 				: new BlockData(completion.hex(), completion.base64()).bytes();
-		this.adapter.completeOid(Long.parseLong(requestId), completion.status(), data, completion.bytesNeeded());
+		this.adapter.completeOid(requestId, completion.status(), data, completion.bytesNeeded());
 	}
 
 	/**
