@@ -7,7 +7,7 @@ import java.util.zip.CRC32;
 
 /**
  * A position in one VF's stream of invalidations or of block writes, in one life of that VF, or in
- * the adapter's stream of OID requests, in one run of the service. Clients
+ * the adapter's stream of OID requests or its journal, in one run of the service. Clients
  * store its text and send it back; its checksum tells a mistyped cursor (400) from one of an earlier
  * life (410), which a new random life id per allocation, reset and service start makes recognisable.
  *
@@ -18,7 +18,7 @@ import java.util.zip.CRC32;
  */
 public record Cursor(Stream stream, int vfId, long life, long position) {
 
-	/** The two streams a client can follow. */
+	/** The streams a client can follow. */
 	public enum Stream {
 
 		/** PF invalidations, read by the VF's long poll. */
@@ -26,7 +26,9 @@ public record Cursor(Stream stream, int vfId, long life, long position) {
 		/** VF block writes, read by the PF's long poll. */
 		BLOCK_WRITES,
 		/** OID requests of every VF whose block source is the PF, read by the PF's long poll (vfId -1). */
-		OID_REQUESTS
+		OID_REQUESTS,
+		/** The adapter's journal of every operation, read by the test instrument's long poll (vfId -1). */
+		JOURNAL
 
 	}
 
@@ -72,6 +74,16 @@ public record Cursor(Stream stream, int vfId, long life, long position) {
 		buffer.put((byte) this.stream.ordinal()).putInt(this.vfId).putLong(this.life).putLong(this.position);
 		buffer.putInt(checksum(buffer.array()));
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+	}
+
+	/** What stream it points into, for a person: "block-writes of VF 3", "journal of the adapter". */
+	public String describe() {
+		String name = this.stream.name().toLowerCase().replace('_', '-');
+		return switch (this.stream) {
+			case OID_REQUESTS -> name + " of the PF";
+			case JOURNAL -> name + " of the adapter";
+			default -> name + " of VF " + this.vfId;
+		};
 	}
 
 	@Override

@@ -51,6 +51,8 @@ public enum Fault {
 	/** A completion for an OID request that has already ended: completed, timed out, or ended by a free or reset. */
 	OID_REQUEST_ENDED,
 	/** A completion for an OID request this service never made. */
-	OID_REQUEST_NOT_FOUND
+	OID_REQUEST_NOT_FOUND,
+	/** A fault rule that is not in force: never made, or removed. */
+	FAULT_RULE_NOT_FOUND
 
 }

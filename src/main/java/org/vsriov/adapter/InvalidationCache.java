@@ -23,6 +23,8 @@ final class InvalidationCache {
 
 	private final AdapterStats stats;
 
+	private final Journal journal;
+
 	// Guarded by this.
 	private final long[] lastSet = new long[BlockMask.WIDTH];
 
@@ -33,8 +35,9 @@ final class InvalidationCache {
 	private final WaitingPolls<BlockMask> waiting;
 
 	InvalidationCache(int vfId, long life, VsriovProperties.Poll limits, ScheduledExecutorService timer,
-			AdapterStats stats) {
+			AdapterStats stats, Journal journal) {
 		this.vfId = vfId;
+		this.journal = journal;
 		this.life = life;
 		this.stats = stats;
 		this.waiting = new WaitingPolls<>(this, vfId, limits, timer, stats, (after) -> cursor());
@@ -55,6 +58,11 @@ final class InvalidationCache {
 			this.position++;
 			for (int block : mask.blocks()) {
 				this.lastSet[block] = this.position;
+			}
+			if (this.journal.on()) {
+				// Under the lock, as deliveries are: the journal has an invalidation before its delivery.
+				this.journal.record(JournalEvent.of(JournalEvent.Party.PF, JournalEvent.Op.INVALIDATE, this.vfId)
+					.mask(mask).cursor(cursor()));
 			}
 			// Every parked poll waits beyond a position older than this one, so each has news now.
 			wakeUps = this.waiting.drain(this::deliver);
@@ -144,7 +152,12 @@ final class InvalidationCache {
 			this.acknowledged = this.position;
 		}
 		this.stats.delivered();
-		return new PollOutcome.Delivered<>(new BlockMask(bits), cursor());
+		var delivered = new PollOutcome.Delivered<>(new BlockMask(bits), cursor());
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.DELIVER, this.vfId)
+				.mask(delivered.news()).cursor(delivered.cursor()));
+		}
+		return delivered;
 	}
 
 	private long bitsAfter(long from) {

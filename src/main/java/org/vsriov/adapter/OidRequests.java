@@ -48,6 +48,8 @@ final class OidRequests {
 
 	private final BiConsumer<VirtualFunction, OidRequest> written;
 
+	private final Journal journal;
+
 	private final WaitingPolls<List<OidRequest>> waiting;
 
 	// Guarded by this, as the fields below. In request order.
@@ -63,7 +65,8 @@ final class OidRequests {
 	 * @param written what to do with a write the PF completed with success, before the VF learns it
 	 */
 	OidRequests(long run, VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats, Clock clock,
-			BiConsumer<VirtualFunction, OidRequest> written) {
+			Journal journal, BiConsumer<VirtualFunction, OidRequest> written) {
+		this.journal = journal;
 		this.run = run;
 		this.first = Math.floorMod(run, FIRST_IDS) + 1;
 		this.issued = this.first - 1;
@@ -107,6 +110,10 @@ final class OidRequests {
 			}
 			this.issued++;
 			this.pending.put(request.requestId(), entry);
+			if (this.journal.on()) {
+				this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.OID_REQUEST, life.id())
+					.block(blockId).length(length).request(request.requestId()));
+			}
 			this.stats.oidRequested();
 			wakeUps = this.waiting.drain(this::news);
 		}
@@ -174,6 +181,12 @@ final class OidRequests {
 			}
 			check(entry.request, status, data, bytesNeeded);
 			wakeUps = finish(entry);
+			if (this.journal.on()) {
+				JournalEvent event = JournalEvent.of(JournalEvent.Party.PF, JournalEvent.Op.OID_COMPLETE,
+						entry.request.vfId()).block(entry.request.blockId()).request(requestId).status(status.name());
+				this.journal.record((status == NdisStatus.NDIS_STATUS_SUCCESS && data.length > 0) ? event.length(data.length)
+						: event);
+			}
 		}
 		this.stats.oidCompleted(System.nanoTime() - entry.start, status == NdisStatus.NDIS_STATUS_SUCCESS);
 		OidOutcome outcome;
@@ -236,8 +249,7 @@ final class OidRequests {
 	 */
 	Cursor check(Cursor cursor) {
 		if (cursor.stream() != Cursor.Stream.OID_REQUESTS) {
-			throw new AdapterException(Fault.INVALID_CURSOR, "cursor belongs to "
-					+ cursor.stream().name().toLowerCase().replace('_', '-') + " of VF " + cursor.vfId()
+			throw new AdapterException(Fault.INVALID_CURSOR, "cursor belongs to " + cursor.describe()
 					+ ", not to the PF's OID requests", Map.of("cursor", cursor.encode()));
 		}
 		if (cursor.life() != this.run) {

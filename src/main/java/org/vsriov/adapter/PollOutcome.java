@@ -1,7 +1,8 @@
 package org.vsriov.adapter;
 
 /**
- * How a long poll ended: with news, with nothing before its timeout, or because its VF's life ended.
+ * How a long poll ended: with news, with nothing before its timeout, because its VF's life ended,
+ * or with news lost on the way on purpose.
  *
  * @param <T> what news the stream carries
  */
@@ -22,6 +23,13 @@ public sealed interface PollOutcome<T> {
 	 * @param cursor the unchanged position
 	 */
 	record TimedOut<T>(Cursor cursor) implements PollOutcome<T> {
+	}
+
+	/**
+	 * Delivered, but lost in transit: a fault rule ({@code drop} on {@code delivery}) has the
+	 * connection closed without an answer, after the poll took its bits.
+	 */
+	record Dropped<T>() implements PollOutcome<T> {
 	}
 
 	/**

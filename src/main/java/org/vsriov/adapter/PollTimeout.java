@@ -45,7 +45,8 @@ public record PollTimeout(Duration duration) {
 		return this.duration.isZero();
 	}
 
-	private static Duration read(String text) {
+	/** A duration as a poll's timeout is written (500ms, 30s, 2m, 1h, PT30S, or seconds), or null if it is not one. */
+	public static Duration read(String text) {
 		var simple = SIMPLE.matcher(text);
 		if (simple.matches()) {
 			long amount = Long.parseLong(simple.group(1));

@@ -45,13 +45,16 @@ final class VfSlots {
 
 	private volatile boolean closed;
 
+	private final Journal journal;
+
 	// Allocations, frees and resets share it; a restart of the whole adapter has it to itself, so that
 	// none of them lands in the middle and the adapter is as it started when the restart returns.
 	private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
-	VfSlots(VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats,
+	VfSlots(VsriovProperties properties, ScheduledExecutorService timer, AdapterStats stats, Journal journal,
 			BiConsumer<VirtualFunction, Fault> onEnd) {
 		this.properties = properties;
+		this.journal = journal;
 		this.timer = timer;
 		this.stats = stats;
 		this.onEnd = onEnd;
@@ -240,7 +243,7 @@ final class VfSlots {
 	private VirtualFunction newLife(int id, ConfigBlock[] blocks, BlockSource source) {
 		long life = this.lives.nextLong();
 		VsriovProperties.Poll limits = this.properties.poll();
-		var cache = new InvalidationCache(id, life, limits, this.timer, this.stats);
+		var cache = new InvalidationCache(id, life, limits, this.timer, this.stats, this.journal);
 		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), limits, this.timer, this.stats);
 		return new VirtualFunction(id, life, blocks, cache, writes, source);
 	}

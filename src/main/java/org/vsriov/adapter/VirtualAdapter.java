@@ -2,14 +2,20 @@ package org.vsriov.adapter;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The virtual SR-IOV adapter: one PF and its VFs, as the virtualization stack sees them. Checks ids
@@ -34,6 +40,10 @@ public class VirtualAdapter implements AutoCloseable {
 
 	private final OidRequests oids;
 
+	private final Journal journal;
+
+	private final Faults faults;
+
 	public VirtualAdapter(VsriovProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -43,10 +53,65 @@ public class VirtualAdapter implements AutoCloseable {
 			return thread;
 		});
 		this.timer.setRemoveOnCancelPolicy(true);
-		this.oids = new OidRequests(new SecureRandom().nextLong(), properties, this.timer, this.stats, clock,
+		long run = new SecureRandom().nextLong();
+		this.journal = new Journal(properties.journal().retention(), run, clock, this.timer);
+		this.faults = new Faults(properties, this.journal);
+		this.oids = new OidRequests(run, properties, this.timer, this.stats, clock, this.journal,
 				(life, request) -> life.logPfAnswered(request.blockId(), request.data(), this.versions::incrementAndGet,
 						clock.instant()));
-		this.vfs = new VfSlots(properties, this.timer, this.stats, this.oids::endLife);
+		this.vfs = new VfSlots(properties, this.timer, this.stats, this.journal, this.oids::endLife);
+	}
+
+	/** The journal of every operation. */
+	public Journal journal() {
+		return this.journal;
+	}
+
+	/** The fault rules in force. */
+	public Faults faults() {
+		return this.faults;
+	}
+
+	/**
+	 * A step of a VF is about to be taken: the fault rule that fires for it, if any. A {@code reset-vf}
+	 * or {@code free-vf} is done here, before the step; what the other actions do is the step's part.
+	 * The VF and block are checked first (404, 400), so that a step refused anyway fires nothing.
+	 * @param blockId the step's block, or -1 for a delivery or an invalidation, which have a mask
+	 * @param mask their mask, or null
+	 * @return the rule that fired, or null
+	 */
+	public @Nullable FaultRule fault(FaultRule.On step, int vfId, int blockId, @Nullable BlockMask mask) {
+		vf(vfId);
+		if (blockId >= 0) {
+			checkBlock(vfId, blockId);
+		}
+		FaultRule rule = this.faults.fire(step, vfId, blockId, mask);
+		if (rule != null && rule.action() == FaultRule.Action.RESET_VF) {
+			reset(vfId);
+		}
+		else if (rule != null && rule.action() == FaultRule.Action.FREE_VF) {
+			free(vfId);
+		}
+		return rule;
+	}
+
+	/** Runs a task after a delay, on the adapter's timer; the future has its result or failure. */
+	public <T> CompletableFuture<T> later(Duration delay, Supplier<T> task) {
+		var result = new CompletableFuture<T>();
+		try {
+			this.timer.schedule(() -> {
+				try {
+					result.complete(task.get());
+				}
+				catch (RuntimeException ex) {
+					result.completeExceptionally(ex);
+				}
+			}, delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new AdapterException(Fault.SERVICE_STOPPING, "the service is stopping: try again once it is back");
+		}
+		return result;
 	}
 
 	public VsriovProperties properties() {
@@ -115,16 +180,91 @@ public class VirtualAdapter implements AutoCloseable {
 			Consumer<PollOutcome<BlockMask>> callback) {
 		VirtualFunction vf = vf(vfId);
 		Cursor cursor = (after != null) ? vf.check(Cursor.parse(after), Cursor.Stream.INVALIDATIONS) : null;
-		return vf.invalidations().poll(cursor, timeout, callback);
+		return vf.invalidations().poll(cursor, timeout, (outcome) -> answered(vfId, outcome, callback));
+	}
+
+	/**
+	 * A VF's poll is answered: a timeout is journaled, and a delivery meets the fault rules (the
+	 * poll has taken its bits already, as a completion does before it travels).
+	 */
+	private void answered(int vfId, PollOutcome<BlockMask> outcome, Consumer<PollOutcome<BlockMask>> callback) {
+		if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut && this.journal.on()) {
+			this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.POLL_TIMEOUT, vfId)
+				.cursor(timedOut.cursor()));
+		}
+		FaultRule rule = (outcome instanceof PollOutcome.Delivered<BlockMask> delivered)
+				? fireOnDelivery(vfId, delivered.news()) : null;
+		if (rule == null) {
+			callback.accept(outcome);
+		}
+		else if (rule.action() == FaultRule.Action.DELAY) {
+			try {
+				this.timer.schedule(() -> callback.accept(outcome), rule.delay().toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				callback.accept(outcome);
+			}
+		}
+		else if (rule.action() == FaultRule.Action.DROP) {
+			callback.accept(new PollOutcome.Dropped<>());
+		}
+		else {
+			callback.accept(new PollOutcome.Ended<>(
+					(rule.action() == FaultRule.Action.RESET_VF) ? Fault.VF_RESET : Fault.VF_GONE, vfId));
+		}
+	}
+
+	private @Nullable FaultRule fireOnDelivery(int vfId, BlockMask bits) {
+		try {
+			return fault(FaultRule.On.DELIVERY, vfId, -1, bits);
+		}
+		catch (AdapterException ex) {
+			// Freed meanwhile: the delivery goes out as it is.
+			return null;
+		}
 	}
 
 	/** NdisMReadConfigBlock (VF) or the PF's own look: the block's first {@code length} bytes. */
 	public ConfigBlock read(int vfId, int blockId, Role reader) {
+		return read(vfId, blockId, this.properties.blockSize(), reader);
+	}
+
+	/** A read of the block's first {@code length} bytes (1..blockSize, checked by the caller), journaled as such. */
+	public ConfigBlock read(int vfId, int blockId, int length, Role reader) {
 		VirtualFunction vf = vf(vfId);
 		checkBlock(vfId, blockId);
 		ConfigBlock block = vf.read(blockId, this.properties.blockSize());
 		this.stats.read(reader);
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(party(reader), JournalEvent.Op.READ, vfId)
+				.block(blockId)
+				.length(length)
+				.version(block.version()));
+		}
 		return block;
+	}
+
+	/** Journals a VF's read or write that ended otherwise than with vsriov's store. */
+	private void journalTransfer(JournalEvent.Op op, int vfId, int blockId, int length, String status) {
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(JournalEvent.Party.VF, op, vfId)
+				.block(blockId)
+				.length(length)
+				.status(status));
+		}
+	}
+
+	/**
+	 * A VF's read or write that a fault rule failed: journaled with the status, and refused as the
+	 * PF's failure would be.
+	 */
+	public void journalFailed(FaultRule.On step, int vfId, int blockId, int length, NdisStatus status) {
+		journalTransfer((step == FaultRule.On.VF_READ) ? JournalEvent.Op.READ : JournalEvent.Op.WRITE, vfId, blockId,
+				length, status.name());
+	}
+
+	private static JournalEvent.Party party(Role role) {
+		return (role == Role.PF) ? JournalEvent.Party.PF : JournalEvent.Party.VF;
 	}
 
 	/**
@@ -153,6 +293,12 @@ public class VirtualAdapter implements AutoCloseable {
 			vf = vf(vfId);
 		}
 		this.stats.wrote(writer);
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(party(writer), JournalEvent.Op.WRITE, vfId)
+				.block(blockId)
+				.length(data.length)
+				.version(block.version()));
+		}
 		return block;
 	}
 
@@ -189,7 +335,15 @@ public class VirtualAdapter implements AutoCloseable {
 	 * @see #allocate(Integer)
 	 */
 	public VfState allocate(Integer vfId, BlockSource source) {
-		return this.vfs.allocate(vfId, (source != null) ? source : this.properties.blockSource()).state();
+		VfState state = this.vfs.allocate(vfId, (source != null) ? source : this.properties.blockSource()).state();
+		journalLifecycle(JournalEvent.Op.ALLOCATE, state.vfId());
+		return state;
+	}
+
+	private void journalLifecycle(JournalEvent.Op op, int vfId) {
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(JournalEvent.Party.PF, op, vfId));
+		}
 	}
 
 	/** Who answers a VF's reads and writes. */
@@ -215,7 +369,28 @@ public class VirtualAdapter implements AutoCloseable {
 		vf(vfId);
 		checkBlock(vfId, blockId);
 		checkLength(length);
-		return submit(vfId, OidRequest.Kind.READ, blockId, length, new byte[0], callback);
+		return submit(vfId, OidRequest.Kind.READ, blockId, length, new byte[0],
+				journaled(JournalEvent.Op.READ, vfId, blockId, length, callback));
+	}
+
+	private Consumer<OidOutcome> journaled(JournalEvent.Op op, int vfId, int blockId, int length,
+			Consumer<OidOutcome> callback) {
+		if (!this.journal.on()) {
+			return callback;
+		}
+		return (outcome) -> {
+			if (outcome instanceof OidOutcome.Completed completed) {
+				journalTransfer(op, vfId, blockId, completed.data().length, NdisStatus.NDIS_STATUS_SUCCESS.name());
+			}
+			else if (outcome instanceof OidOutcome.Failed failed) {
+				journalTransfer(op, vfId, blockId, length, failed.status().name());
+			}
+			else {
+				journalTransfer(op, vfId, blockId, length,
+						((OidOutcome.Ended) outcome).fault().name().toLowerCase().replace('_', '-'));
+			}
+			callback.accept(outcome);
+		};
 	}
 
 	/**
@@ -227,10 +402,34 @@ public class VirtualAdapter implements AutoCloseable {
 		vf(vfId);
 		checkBlock(vfId, blockId);
 		checkData(vfId, blockId, data);
-		return submit(vfId, OidRequest.Kind.WRITE, blockId, data.length, data, callback);
+		return submit(vfId, OidRequest.Kind.WRITE, blockId, data.length, data,
+				journaled(JournalEvent.Op.WRITE, vfId, blockId, data.length, callback));
 	}
 
-	private OidRequest submit(int vfId, OidRequest.Kind kind, int blockId, int length, byte[] data,
+	/**
+	 * Submits the request, after the delay of a fault rule on {@code oid-request} if one fires.
+	 * @return the request, or null if it is submitted later
+	 */
+	private @Nullable OidRequest submit(int vfId, OidRequest.Kind kind, int blockId, int length, byte[] data,
+			Consumer<OidOutcome> callback) {
+		FaultRule rule = fault(FaultRule.On.OID_REQUEST, vfId, blockId, null);
+		if (rule == null || rule.action() != FaultRule.Action.DELAY) {
+			return submitNow(vfId, kind, blockId, length, data, callback);
+		}
+		later(rule.delay(), () -> {
+			try {
+				return submitNow(vfId, kind, blockId, length, data, callback);
+			}
+			catch (AdapterException ex) {
+				// Freed meanwhile, or the service is stopping.
+				callback.accept(new OidOutcome.Ended((ex.fault() == Fault.SERVICE_STOPPING) ? ex.fault() : Fault.VF_GONE));
+				return null;
+			}
+		});
+		return null;
+	}
+
+	private OidRequest submitNow(int vfId, OidRequest.Kind kind, int blockId, int length, byte[] data,
 			Consumer<OidOutcome> callback) {
 		OidRequest request;
 		while ((request = this.oids.submit(vf(vfId), kind, blockId, length, data, callback)) == null) {
@@ -266,6 +465,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public void free(int vfId) {
 		this.vfs.free(vfId);
+		journalLifecycle(JournalEvent.Op.FREE, vfId);
 	}
 
 	/**
@@ -275,6 +475,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public void reset(int vfId) {
 		this.vfs.reset(vfId);
+		journalLifecycle(JournalEvent.Op.RESET, vfId);
 	}
 
 	/**
@@ -282,7 +483,9 @@ public class VirtualAdapter implements AutoCloseable {
 	 * for the PF ended the same way), then VFs 0..initialVfs-1 allocated with zeroed blocks.
 	 */
 	public void restart() {
+		this.faults.clear(true);
 		this.vfs.restart();
+		this.journal.clear();
 	}
 
 	public VfState state(int vfId) {
@@ -303,6 +506,7 @@ public class VirtualAdapter implements AutoCloseable {
 	public void close() {
 		this.vfs.close();
 		this.oids.release();
+		this.journal.release();
 		this.timer.shutdownNow();
 	}
 
@@ -321,7 +525,11 @@ public class VirtualAdapter implements AutoCloseable {
 		}
 	}
 
-	private void checkData(int vfId, int blockId, byte[] data) {
+	/**
+	 * Checks a write's data: 1..blockSize bytes.
+	 * @throws AdapterException {@link Fault#INVALID_BLOCK_DATA} if empty, {@link Fault#BLOCK_DATA_TOO_LARGE} if too long
+	 */
+	public void checkData(int vfId, int blockId, byte[] data) {
 		if (data.length == 0) {
 			throw new AdapterException(Fault.INVALID_BLOCK_DATA, "block data must hold at least 1 byte",
 					Map.of("vfId", vfId, "blockId", blockId, "length", 0));
@@ -334,7 +542,11 @@ public class VirtualAdapter implements AutoCloseable {
 		}
 	}
 
-	private void checkInvalidatable(BlockMask mask) {
+	/**
+	 * Checks that a mask names only blocks that exist.
+	 * @throws AdapterException {@link Fault#INVALID_BLOCK_MASK} otherwise
+	 */
+	public void checkInvalidatable(BlockMask mask) {
 		int highest = mask.highestBlock();
 		if (highest >= this.properties.blockCount()) {
 			throw new AdapterException(Fault.INVALID_BLOCK_MASK, "blockMask names block " + highest

@@ -185,9 +185,7 @@ final class VirtualFunction {
 	Cursor check(Cursor cursor, Cursor.Stream stream) {
 		if (cursor.vfId() != this.id || cursor.stream() != stream) {
 			throw new AdapterException(Fault.INVALID_CURSOR,
-					"cursor belongs to " + cursor.stream().name().toLowerCase().replace('_', '-')
-							+ ((cursor.stream() == Cursor.Stream.OID_REQUESTS) ? " of the PF" : " of VF " + cursor.vfId())
-							+ ", not to this poll",
+					"cursor belongs to " + cursor.describe() + ", not to this poll",
 					Map.of("vfId", this.id, "cursor", cursor.encode()));
 		}
 		if (cursor.life() != this.life) {

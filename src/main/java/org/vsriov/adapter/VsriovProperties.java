@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param blockSource who answers the reads and writes of a VF allocated without saying: vsriov's
  *     store, or a PF agent
  * @param oid how VF reads and writes become OID requests to a PF agent (block source {@code pf})
+ * @param journal what the adapter's journal of every operation keeps
+ * @param faults how faults put in on purpose draw their chances
  */
 @Validated
 @ConfigurationProperties("vsriov")
@@ -41,19 +43,21 @@ public record VsriovProperties(
 		@DefaultValue @Valid Poll poll,
 		@DefaultValue @Valid Http http,
 		@DefaultValue("store") BlockSource blockSource,
-		@DefaultValue @Valid Oid oid) {
+		@DefaultValue @Valid Oid oid,
+		@DefaultValue @Valid JournalSettings journal,
+		@DefaultValue @Valid FaultSettings faults) {
 
 	/** Defaults everywhere: what a fresh server runs with (with {@code maxParked} still 0, derived). */
 	public static VsriovProperties defaults() {
 		return new VsriovProperties(64, 4, 64, 128, 1024, Poll.defaults(), Http.defaults(), BlockSource.STORE,
-				Oid.defaults());
+				Oid.defaults(), JournalSettings.defaults(), FaultSettings.defaults());
 	}
 
 	/** These settings with the long polls' adapter-wide bound set, as the service derives it at start. */
 	public VsriovProperties withMaxParked(int maxParked) {
 		var poll = new Poll(this.poll.defaultTimeout, this.poll.maxTimeout, this.poll.maxWaitersPerVf, maxParked);
 		return new VsriovProperties(this.totalVfs, this.initialVfs, this.blockCount, this.blockSize,
-				this.writeLogRetention, poll, this.http, this.blockSource, this.oid);
+				this.writeLogRetention, poll, this.http, this.blockSource, this.oid, this.journal, this.faults);
 	}
 
 	@AssertTrue(message = "vsriov.initial-vfs must not exceed vsriov.total-vfs")
@@ -115,6 +119,34 @@ public record VsriovProperties(
 		@AssertTrue(message = "vsriov.oid.timeout must be at least 10ms and at most 5m")
 		public boolean isTimeoutInRange() {
 			return this.timeout.toMillis() >= 10 && this.timeout.compareTo(Duration.ofMinutes(5)) <= 0;
+		}
+
+	}
+
+	/**
+	 * The journal of every operation of the adapter, for tests to await and assert on.
+	 *
+	 * @param retention the newest events kept; older ones are dropped as new ones come (a cursor
+	 *     before them gets 410). 0 turns the journal off: nothing is recorded
+	 */
+	public record JournalSettings(@DefaultValue("100000") @Min(0) @Max(10_000_000) int retention) {
+
+		public static JournalSettings defaults() {
+			return new JournalSettings(100_000);
+		}
+
+	}
+
+	/**
+	 * Faults put in on purpose ({@code /api/v1/admin/faults}).
+	 *
+	 * @param seed where the chances of rules with a {@code probability} below 1 are drawn from: each
+	 *     rule draws from its own generator, seeded with this and its id, so a run repeats exactly
+	 */
+	public record FaultSettings(@DefaultValue("0") long seed) {
+
+		public static FaultSettings defaults() {
+			return new FaultSettings(0);
 		}
 
 	}

@@ -20,7 +20,8 @@ class BlockWriteLogTest {
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
 			new VsriovProperties(64, 4, 64, 128, RETENTION, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
-				BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.systemUTC());
+				BlockSource.STORE, VsriovProperties.Oid.defaults(),
+				VsriovProperties.JournalSettings.defaults(), VsriovProperties.FaultSettings.defaults()), Clock.systemUTC());
 
 	@AfterEach
 	void close() {
@@ -118,7 +119,8 @@ class BlockWriteLogTest {
 	void logThatGrowsToItsRetentionAndWrapsShouldKeepTheNewestWritesInOrder() {
 		// The ring starts empty and grows (8, 16, then the retention of 20) before it wraps.
 		try (var roomy = new VirtualAdapter(new VsriovProperties(4, 1, 64, 128, 20, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
-				BlockSource.STORE, VsriovProperties.Oid.defaults()),
+				BlockSource.STORE, VsriovProperties.Oid.defaults(),
+				VsriovProperties.JournalSettings.defaults(), VsriovProperties.FaultSettings.defaults()),
 				Clock.systemUTC())) {
 			String cursor = ((PollOutcome.TimedOut<?>) pollWrites(roomy, 0, null, "0").join()).cursor().encode();
 			for (int i = 1; i <= 45; i++) {

@@ -16,7 +16,8 @@ class ConfigBlockTest {
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
 			new VsriovProperties(8, 2, 64, 128, 3, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
-				BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.fixed(NOW, ZoneOffset.UTC));
+				BlockSource.STORE, VsriovProperties.Oid.defaults(),
+				VsriovProperties.JournalSettings.defaults(), VsriovProperties.FaultSettings.defaults()), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@AfterEach
 	void close() {

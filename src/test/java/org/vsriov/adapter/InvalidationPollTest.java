@@ -252,7 +252,8 @@ class InvalidationPollTest {
 	@Test
 	void maskNamingAnUndefinedBlockShouldBeRefused() {
 		var small = new VirtualAdapter(new VsriovProperties(8, 1, 16, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
-				BlockSource.STORE, VsriovProperties.Oid.defaults()),
+				BlockSource.STORE, VsriovProperties.Oid.defaults(),
+				VsriovProperties.JournalSettings.defaults(), VsriovProperties.FaultSettings.defaults()),
 				Clock.systemUTC());
 		assertFault(() -> small.invalidate(0, BlockMask.ofBlocks(List.of(16))), Fault.INVALID_BLOCK_MASK);
 		assertFault(() -> small.invalidateAll(BlockMask.ofBlocks(List.of(40))), Fault.INVALID_BLOCK_MASK);

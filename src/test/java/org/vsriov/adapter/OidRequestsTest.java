@@ -288,7 +288,8 @@ class OidRequestsTest {
 	private VirtualAdapter adapter(boolean serialized, Duration timeout) {
 		var defaults = VsriovProperties.defaults();
 		var properties = new VsriovProperties(8, 4, 64, 128, 1024, defaults.poll(), defaults.http(), BlockSource.PF,
-				new VsriovProperties.Oid(timeout, serialized)).withMaxParked(1000);
+				new VsriovProperties.Oid(timeout, serialized), VsriovProperties.JournalSettings.defaults(),
+				VsriovProperties.FaultSettings.defaults()).withMaxParked(1000);
 		var adapter = new VirtualAdapter(properties, Clock.systemUTC());
 		this.adapters.add(adapter);
 		return adapter;

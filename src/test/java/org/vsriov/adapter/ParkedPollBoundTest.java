@@ -171,7 +171,8 @@ class ParkedPollBoundTest {
 	private static VirtualAdapter adapter(int vfs, int maxWaitersPerVf, int maxParked) {
 		var poll = new VsriovProperties.Poll(Duration.ofSeconds(30), Duration.ofMinutes(5), maxWaitersPerVf, maxParked);
 		return new VirtualAdapter(new VsriovProperties(vfs, vfs, 64, 128, 16, poll, VsriovProperties.Http.defaults(),
-				BlockSource.STORE, VsriovProperties.Oid.defaults()),
+				BlockSource.STORE, VsriovProperties.Oid.defaults(),
+				VsriovProperties.JournalSettings.defaults(), VsriovProperties.FaultSettings.defaults()),
 				Clock.systemUTC());
 	}
 

@@ -23,7 +23,8 @@ class VfLifecycleTest {
 
 	private final VirtualAdapter adapter = new VirtualAdapter(
 			new VsriovProperties(8, 4, 64, 128, 1024, VsriovProperties.Poll.defaults(), VsriovProperties.Http.defaults(),
-				BlockSource.STORE, VsriovProperties.Oid.defaults()), Clock.systemUTC());
+				BlockSource.STORE, VsriovProperties.Oid.defaults(),
+				VsriovProperties.JournalSettings.defaults(), VsriovProperties.FaultSettings.defaults()), Clock.systemUTC());
 
 	@AfterEach
 	void close() {
@@ -167,7 +168,8 @@ class VfLifecycleTest {
 		var stats = new AdapterStats();
 		var timer = Executors.newSingleThreadScheduledExecutor();
 		try {
-			var cache = new InvalidationCache(5, 1, VsriovProperties.Poll.defaults(), timer, stats);
+			var cache = new InvalidationCache(5, 1, VsriovProperties.Poll.defaults(), timer, stats,
+					new Journal(0, 1, Clock.systemUTC(), timer));
 			var log = new WriteLog(5, 1, 16, VsriovProperties.Poll.defaults(), timer, stats);
 			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log, BlockSource.STORE);
 			assertThat(vf.end(Fault.VF_RESET, () -> { })).isZero();

@@ -1,0 +1,338 @@
+package org.vsriov.adapter;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Every operation of the adapter, in one order, for tests to await and assert on: the newest
+ * {@code retention} events, in a ring.
+ *
+ * <p>Recording takes no lock: an event takes the next place from a counter and is put in its slot
+ * of the ring. A reader reads places in order up to the first one not yet filled (its event comes
+ * soon, and wakes the waiting polls), and knows it has fallen behind when a slot holds a newer event
+ * than the place it reads. Polls that wait for matching events are woken by a scan on the adapter's
+ * timer thread, which recording asks for only while a poll waits: then a recorder and a poll that
+ * parks each see the other (both go through {@link #waiting}), so no event is missed between a
+ * poll's look and its park.
+ */
+public final class Journal {
+
+	// The cursors' vfId: the journal belongs to no VF.
+	private static final int ADAPTER = -1;
+
+	/** The most events one answer carries; the cursor then points after the last of them. */
+	public static final int MAX_ANSWER = 10_000;
+
+	// Polls waiting for matching events at once.
+	private static final int MAX_WAITING = 256;
+
+	private final int capacity;
+
+	private final long run;
+
+	private final Clock clock;
+
+	private final ScheduledExecutorService timer;
+
+	private final AtomicReferenceArray<JournalEvent> ring;
+
+	// The place of the next event; places start at 1.
+	private final AtomicLong next = new AtomicLong(1);
+
+	// The first place that may be read: places before it were emptied.
+	private volatile long floor = 1;
+
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	private final AtomicBoolean scanAsked = new AtomicBoolean();
+
+	// Guarded by itself.
+	private final List<Await> awaits = new ArrayList<>();
+
+	/**
+	 * @param retention the events kept; 0 keeps none and records nothing
+	 * @param run this run of the service, which cursors carry: one of another run is stale
+	 */
+	Journal(int retention, long run, Clock clock, ScheduledExecutorService timer) {
+		this.capacity = retention;
+		this.run = run;
+		this.clock = clock;
+		this.timer = timer;
+		this.ring = new AtomicReferenceArray<>(Math.max(retention, 1));
+	}
+
+	/** Whether events are recorded: callers skip building them otherwise. */
+	public boolean on() {
+		return this.capacity > 0;
+	}
+
+	/** Records an event: gives it the next place and the time. */
+	public void record(JournalEvent event) {
+		if (this.capacity == 0) {
+			return;
+		}
+		long seq = this.next.getAndIncrement();
+		this.ring.set(slot(seq), event.at(seq, this.clock.instant()));
+		if (this.waiting.get() > 0) {
+			askScan();
+		}
+	}
+
+	/** Forgets every event recorded so far: a cursor from before gets 410. */
+	public void clear() {
+		this.floor = this.next.get();
+	}
+
+	/** The cursor after the newest event. */
+	public Cursor cursor() {
+		return cursor(this.next.get() - 1);
+	}
+
+	/**
+	 * Checks that a cursor belongs to the journal of this run.
+	 * @throws AdapterException {@link Fault#INVALID_CURSOR} for another stream or a place not reached
+	 *     yet, {@link Fault#STALE_CURSOR} for another run
+	 */
+	public Cursor check(Cursor cursor) {
+		if (cursor.stream() != Cursor.Stream.JOURNAL) {
+			throw new AdapterException(Fault.INVALID_CURSOR, "cursor belongs to " + cursor.describe()
+					+ ", not to the journal", Map.of("cursor", cursor.encode()));
+		}
+		if (cursor.life() != this.run) {
+			throw stale(cursor, "it is from an earlier run of the service");
+		}
+		if (cursor.position() >= this.next.get()) {
+			throw new AdapterException(Fault.INVALID_CURSOR, "cursor is ahead of the journal",
+					Map.of("cursor", cursor.encode()));
+		}
+		return cursor;
+	}
+
+	/**
+	 * The events after a cursor that match, at once if there are some, else the first that come
+	 * before the timeout. The callback gets {@link PollOutcome.Delivered} with them and the cursor
+	 * after the last event looked at, {@link PollOutcome.TimedOut} with the cursor after every
+	 * event looked at, or {@link PollOutcome.Ended} with {@link Fault#STALE_CURSOR} if the events
+	 * after the cursor were dropped while it waited.
+	 * @param after a cursor of this journal (see {@link #check}), or null for every event retained
+	 * @return what cancels the wait (a poll whose client has gone)
+	 * @throws AdapterException {@link Fault#STALE_CURSOR} if events after the cursor are no longer
+	 *     kept, {@link Fault#TOO_MANY_POLLS} if too many polls wait already
+	 */
+	public Runnable poll(Cursor after, Predicate<JournalEvent> filter, PollTimeout timeout,
+			Consumer<PollOutcome<List<JournalEvent>>> callback) {
+		var await = new Await((after != null) ? after.position() : firstKept() - 1, filter, callback);
+		if (after != null && after.position() < firstKept() - 1) {
+			throw stale(after, "the events after it are no longer kept (vsriov.journal.retention, or the journal "
+					+ "was emptied)");
+		}
+		if (await.scan() || timeout.isZero()) {
+			await.timeOut();
+			return () -> {
+			};
+		}
+		synchronized (this.awaits) {
+			if (this.awaits.size() >= MAX_WAITING) {
+				throw new AdapterException(Fault.TOO_MANY_POLLS, MAX_WAITING + " journal polls wait already",
+						Map.of("limit", MAX_WAITING));
+			}
+			this.awaits.add(await);
+			this.waiting.incrementAndGet();
+		}
+		try {
+			await.timeAfter(this.timer.schedule(await::timeOut, timeout.duration().toNanos(), TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// The service is stopping.
+			await.timeOut();
+			return () -> {
+			};
+		}
+		// Events recorded before it was counted as waiting asked no scan: this one sees them.
+		askScan();
+		return await::cancel;
+	}
+
+	/** Answers every waiting poll as timed out: the service is stopping. */
+	void release() {
+		List<Await> all;
+		synchronized (this.awaits) {
+			all = new ArrayList<>(this.awaits);
+		}
+		all.forEach(Await::timeOut);
+	}
+
+	private void askScan() {
+		if (this.scanAsked.compareAndSet(false, true)) {
+			try {
+				this.timer.execute(this::scan);
+			}
+			catch (RejectedExecutionException ex) {
+				// The service is stopping: release() answers every waiting poll.
+				this.scanAsked.set(false);
+			}
+		}
+	}
+
+	private void scan() {
+		// Cleared first: an event recorded during the scan asks for another.
+		this.scanAsked.set(false);
+		List<Await> all;
+		synchronized (this.awaits) {
+			all = new ArrayList<>(this.awaits);
+		}
+		for (Await await : all) {
+			await.scan();
+		}
+	}
+
+	private long firstKept() {
+		return Math.max(this.floor, this.next.get() - this.capacity);
+	}
+
+	private int slot(long seq) {
+		return (int) (seq % this.ring.length());
+	}
+
+	private Cursor cursor(long position) {
+		return new Cursor(Cursor.Stream.JOURNAL, ADAPTER, this.run, position);
+	}
+
+	private static AdapterException stale(Cursor cursor, String why) {
+		return new AdapterException(Fault.STALE_CURSOR, "the journal's cursor is stale: " + why
+				+ "; poll again without a cursor", Map.of("cursor", cursor.encode()));
+	}
+
+	/** A poll of the journal, from its look to its answer, which comes once. */
+	private final class Await {
+
+		private final Predicate<JournalEvent> filter;
+
+		private final Consumer<PollOutcome<List<JournalEvent>>> callback;
+
+		// Guarded by this, as the fields below: the place up to which it has looked.
+		private long after;
+
+		private boolean done;
+
+		private ScheduledFuture<?> timeout;
+
+		Await(long after, Predicate<JournalEvent> filter, Consumer<PollOutcome<List<JournalEvent>>> callback) {
+			this.after = after;
+			this.filter = filter;
+			this.callback = callback;
+		}
+
+		/**
+		 * Looks at the events after its place; answers if some match, or if it has fallen behind.
+		 * @return whether it is answered
+		 */
+		boolean scan() {
+			PollOutcome<List<JournalEvent>> outcome;
+			synchronized (this) {
+				if (this.done) {
+					return true;
+				}
+				outcome = look();
+				if (outcome == null) {
+					return false;
+				}
+				this.done = true;
+			}
+			finish(outcome);
+			return true;
+		}
+
+		/** The answer of the events after its place, or null if none match yet (its place then moves on). */
+		private PollOutcome<List<JournalEvent>> look() {
+			long end = Journal.this.next.get();
+			var matches = new ArrayList<JournalEvent>();
+			// Emptied while it waited: it goes on from what comes next.
+			long place = Math.max(this.after, Journal.this.floor - 1);
+			while (place + 1 < end && matches.size() < MAX_ANSWER) {
+				JournalEvent event = Journal.this.ring.get(slot(place + 1));
+				if (event == null || event.seq() < place + 1) {
+					break; // not filled yet
+				}
+				if (event.seq() > place + 1) {
+					return new PollOutcome.Ended<>(Fault.STALE_CURSOR, ADAPTER);
+				}
+				place++;
+				if (this.filter.test(event)) {
+					matches.add(event);
+				}
+			}
+			this.after = place;
+			return matches.isEmpty() ? null : new PollOutcome.Delivered<>(matches, cursor(place));
+		}
+
+		void timeAfter(ScheduledFuture<?> timeout) {
+			boolean done;
+			synchronized (this) {
+				this.timeout = timeout;
+				done = this.done;
+			}
+			if (done) {
+				timeout.cancel(false);
+			}
+		}
+
+		void timeOut() {
+			long place;
+			synchronized (this) {
+				if (this.done) {
+					return;
+				}
+				this.done = true;
+				place = this.after;
+			}
+			finish(new PollOutcome.TimedOut<>(cursor(place)));
+		}
+
+		void cancel() {
+			synchronized (this) {
+				if (this.done) {
+					return;
+				}
+				this.done = true;
+			}
+			forget();
+		}
+
+		private void finish(PollOutcome<List<JournalEvent>> outcome) {
+			forget();
+			this.callback.accept(outcome);
+		}
+
+		private void forget() {
+			boolean removed;
+			synchronized (Journal.this.awaits) {
+				removed = Journal.this.awaits.remove(this);
+			}
+			if (removed) {
+				Journal.this.waiting.decrementAndGet();
+			}
+			ScheduledFuture<?> timeout;
+			synchronized (this) {
+				timeout = this.timeout;
+			}
+			if (timeout != null) {
+				timeout.cancel(false);
+			}
+		}
+
+	}
+
+}
