@@ -3,6 +3,11 @@ package org.vsriov.pf;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.vsriov.adapter.BlockMask;
+import org.vsriov.adapter.FaultRule;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.CoreCommand;
 
@@ -41,9 +46,23 @@ class VfAdminController implements CoreCommand<InvalidationRequest> {
 		return InvalidationRequest.class;
 	}
 
+	/**
+	 * Invalidates, or does what a fault rule on {@code invalidation} says: a {@code drop} loses the
+	 * invalidation (202, nothing merged), a {@code delay} answers once the invalidation is done.
+	 * @return the 202's body, or a future of it
+	 */
 	@Override
-	public PendingView run(int vfId, InvalidationRequest request) {
-		return PendingView.of(vfId, this.adapter.invalidate(vfId, request.toMask()));
+	public Object run(int vfId, InvalidationRequest request) {
+		BlockMask mask = request.toMask();
+		this.adapter.checkInvalidatable(mask);
+		FaultRule rule = this.adapter.fault(FaultRule.On.INVALIDATION, vfId, -1, mask);
+		if (rule != null && rule.action() == FaultRule.Action.DROP) {
+			return PendingView.of(vfId, this.adapter.state(vfId).pendingMask());
+		}
+		if (rule != null && rule.action() == FaultRule.Action.DELAY) {
+			return this.adapter.later(rule.delay(), () -> PendingView.of(vfId, this.adapter.invalidate(vfId, mask)));
+		}
+		return PendingView.of(vfId, this.adapter.invalidate(vfId, mask));
 	}
 
 	@GetMapping
@@ -72,7 +91,17 @@ class VfAdminController implements CoreCommand<InvalidationRequest> {
 	@ApiResponse(responseCode = "404", description = "VF not allocated")
 	@ApiResponse(responseCode = "415", description = "Body is not application/json")
 	PendingView invalidate(@PathVariable int vfId, @RequestBody InvalidationRequest request) {
-		return run(vfId, request);
+		// Served by CommandHandler on a running server; here only for a test's mock, which may wait.
+		Object answer = run(vfId, request);
+		if (answer instanceof CompletableFuture<?> later) {
+			try {
+				return (PendingView) later.join();
+			}
+			catch (CompletionException ex) {
+				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+			}
+		}
+		return (PendingView) answer;
 	}
 
 }

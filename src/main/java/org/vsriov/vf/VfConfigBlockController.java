@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.vsriov.adapter.FaultRule;
 import org.vsriov.adapter.Role;
 import org.vsriov.adapter.VirtualAdapter;
 import org.vsriov.web.BlockData;
@@ -50,8 +51,11 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 
 	private final PfAnswers pf;
 
+	private final VirtualAdapter adapter;
+
 	VfConfigBlockController(VirtualAdapter adapter) {
 		super(adapter, Role.VF);
+		this.adapter = adapter;
 		this.pf = new PfAnswers(adapter);
 	}
 
@@ -75,10 +79,19 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	@ApiResponse(responseCode = "504", description = "Block source pf: the PF did not complete the request in time (pf-timeout)")
 	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestParam(required = false) Integer length, HttpServletRequest request) {
-		if (this.pf.answer(vfId)) {
-			return this.pf.read(vfId, blockId, length, request);
+		Integer n = (length != null) ? this.adapter.checkLength(length) : null;
+		FaultRule rule = this.adapter.fault(FaultRule.On.VF_READ, vfId, blockId, null);
+		if (rule != null) {
+			int asked = (n != null) ? n : this.adapter.properties().blockSize();
+			applyFault(rule, vfId, blockId, asked);
+			if (rule.action() == FaultRule.Action.SHORT_READ) {
+				n = Math.min(asked, rule.length());
+			}
 		}
-		return readBlock(vfId, blockId, length, request);
+		if (this.pf.answer(vfId)) {
+			return this.pf.read(vfId, blockId, n, request);
+		}
+		return readBlock(vfId, blockId, n, request);
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -123,10 +136,38 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 
 	private ResponseEntity<BlockView> write(int vfId, int blockId, byte[] data, String ifMatch, String ifNoneMatch,
 			HttpServletRequest request) {
-		if (this.pf.answer(vfId)) {
-			return this.pf.write(vfId, blockId, data, ifMatch, ifNoneMatch, request);
+		byte[] bytes = (data != null) ? data : new byte[0];
+		this.adapter.checkData(vfId, blockId, bytes);
+		FaultRule rule = this.adapter.fault(FaultRule.On.VF_WRITE, vfId, blockId, null);
+		if (rule != null) {
+			applyFault(rule, vfId, blockId, bytes.length);
 		}
-		return writeBlock(vfId, blockId, data, ifMatch, ifNoneMatch);
+		if (this.pf.answer(vfId)) {
+			return this.pf.write(vfId, blockId, bytes, ifMatch, ifNoneMatch, request);
+		}
+		return writeBlock(vfId, blockId, bytes, ifMatch, ifNoneMatch);
+	}
+
+	/**
+	 * What a fault rule that fired does before the transfer: a {@code fail} refuses it as the PF
+	 * would (502, nothing stored), a {@code delay} waits on this request's thread, as a slow PF
+	 * holds the VF's OID (at most {@link org.vsriov.adapter.Faults#MAX_DELAY}). The others are
+	 * done already ({@code reset-vf}, {@code free-vf}) or change the transfer ({@code short-read}).
+	 */
+	private void applyFault(FaultRule rule, int vfId, int blockId, int length) {
+		if (rule.action() == FaultRule.Action.FAIL) {
+			this.adapter.journalFailed(rule.on(), vfId, blockId, length, rule.status());
+			throw PfAnswers.failed(vfId, blockId, rule.status(), null);
+		}
+		if (rule.action() == FaultRule.Action.DELAY) {
+			try {
+				Thread.sleep(rule.delay().toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("a delayed transfer was interrupted", ex);
+			}
+		}
 	}
 
 }

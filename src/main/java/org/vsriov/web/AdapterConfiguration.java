@@ -92,7 +92,8 @@ class AdapterConfiguration {
 				return true;
 			}
 			String path = request.getCarrier().getRequestURI().substring(request.getCarrier().getContextPath().length());
-			return !LongPollHandler.PATHS.matcher(path).matches() && !BusyRequests.OID_REQUESTS.equals(path);
+			return !LongPollHandler.PATHS.matcher(path).matches() && !BusyRequests.OID_REQUESTS.equals(path)
+					&& !BusyRequests.JOURNAL.equals(path);
 		};
 	}
 

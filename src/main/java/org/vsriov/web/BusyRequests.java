@@ -23,6 +23,9 @@ final class BusyRequests extends QoSHandler {
 	/** The PF's long poll over the OID requests (a Spring MVC DeferredResult), within the servlet context. */
 	static final String OID_REQUESTS = "/api/v1/pf/oid-requests";
 
+	/** The test instrument's long poll over the journal (a Spring MVC DeferredResult), within the servlet context. */
+	static final String JOURNAL = "/api/v1/admin/journal";
+
 	// The servlet context's path, "" for the root; found on the first request.
 	private volatile @Nullable String contextPath;
 
@@ -79,14 +82,15 @@ final class BusyRequests extends QoSHandler {
 
 	/**
 	 * Whether a request is one that is never held back: a PF or admin command, a long poll (the PF's
-	 * over OID requests too), the actuator. The
+	 * over OID requests and the journal's too), the actuator. The
 	 * paths are the service's own, within the servlet context: with the actuator's base path
 	 * changed, it would be held back too.
 	 */
 	static boolean isNeverHeldBack(String method, String path) {
 		boolean get = HttpMethod.GET.is(method) || HttpMethod.HEAD.is(method);
 		return path.startsWith("/actuator/") || (!get && (path.startsWith("/api/v1/pf") || path.startsWith("/api/v1/admin")))
-				|| LongPollHandler.PATHS.matcher(path).matches() || OID_REQUESTS.equals(path);
+				|| LongPollHandler.PATHS.matcher(path).matches() || OID_REQUESTS.equals(path)
+				|| JOURNAL.equals(path);
 	}
 
 	@Override

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -157,7 +159,24 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 		/** Binds the body (a 400 if it cannot be) and runs the command. Never throws. */
 		private void run(int vfId, byte[] body) {
 			try {
-				answer(this.uri, runWithBody(this.command, vfId, body));
+				Object answer = runWithBody(this.command, vfId, body);
+				if (answer instanceof CompletionStage<?> later) {
+					// A fault rule's delay: answered on the adapter's timer once the command has run.
+					later.whenComplete((value, failure) -> {
+						Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+						if (cause instanceof AdapterException refused) {
+							answer(this.uri, ProblemHandler.problem(refused));
+						}
+						else if (cause != null) {
+							failed(new IllegalStateException(cause));
+						}
+						else {
+							answer(this.uri, ResponseEntity.accepted().body(value));
+						}
+					});
+					return;
+				}
+				answer(this.uri, (ResponseEntity<?>) answer);
 			}
 			catch (AdapterException ex) {
 				answer(this.uri, ProblemHandler.problem(ex));
@@ -188,8 +207,11 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 
 	}
 
-	/** Binds the body (at most one byte over the limit) and runs the command; a body that cannot be read is a 400. */
-	private <B> ResponseEntity<?> runWithBody(CoreCommand<B> command, int vfId, byte[] body) {
+	/**
+	 * Binds the body (at most one byte over the limit) and runs the command; a body that cannot be
+	 * read is a 400. The answer, or the future of the 202's body if the command answers later.
+	 */
+	private <B> Object runWithBody(CoreCommand<B> command, int vfId, byte[] body) {
 		if (body.length > BodyLimitFilter.MAX_BYTES) {
 			// The rest of the body is not read: the connection cannot carry another request.
 			return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
@@ -207,7 +229,8 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 			// Missing, or JSON null: as Spring MVC refuses a required body.
 			return ResponseEntity.badRequest().body(ProblemHandler.unreadable(new IllegalArgumentException()));
 		}
-		return ResponseEntity.accepted().body(command.run(vfId, bound));
+		Object done = command.run(vfId, bound);
+		return (done instanceof CompletionStage<?>) ? done : ResponseEntity.accepted().body(done);
 	}
 
 	/**

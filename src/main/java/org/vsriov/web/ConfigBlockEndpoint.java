@@ -30,7 +30,7 @@ public abstract class ConfigBlockEndpoint {
 	 */
 	protected ResponseEntity<?> readBlock(int vfId, int blockId, Integer length, HttpServletRequest request) {
 		int n = (length != null) ? this.adapter.checkLength(length) : this.adapter.properties().blockSize();
-		ConfigBlock block = this.adapter.read(vfId, blockId, this.role);
+		ConfigBlock block = this.adapter.read(vfId, blockId, n, this.role);
 		var response = ResponseEntity.ok().eTag(EntityTags.of(block.version()));
 		if (ContentNegotiation.prefersRaw(request)) {
 			return response.contentType(MediaType.APPLICATION_OCTET_STREAM).body(block.bytes(n));

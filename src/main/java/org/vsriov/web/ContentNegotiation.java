@@ -67,6 +67,7 @@ class ContentNegotiation extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		ClientAccept.keep(request, String.join(",", accept));
 		boolean raw = prefersRaw(accepted);
 		if (raw) {
 			request.setAttribute(PREFERS_RAW, Boolean.TRUE);

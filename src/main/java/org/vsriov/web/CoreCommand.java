@@ -17,7 +17,8 @@ public interface CoreCommand<B> {
 
 	/**
 	 * Runs the command.
-	 * @return the 202's body
+	 * @return the 202's body, or a {@link java.util.concurrent.CompletionStage} of it when the
+	 *     answer comes later (a fault rule's delay)
 	 * @throws org.vsriov.adapter.AdapterException for a refusal, which changes nothing
 	 */
 	Object run(int vfId, B body);

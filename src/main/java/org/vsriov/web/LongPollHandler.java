@@ -12,6 +12,7 @@ import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -280,6 +281,11 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 				}
 				else if (outcome instanceof PollOutcome.Ended<T> ended) {
 					send(ProblemHandler.problem(ended(ended.fault(), ended.vfId())));
+				}
+				else if (outcome instanceof PollOutcome.Dropped<T>) {
+					// A fault rule: the answer is lost in transit. The connection closes with nothing sent.
+					this.request.getConnectionMetaData().getConnection().getEndPoint().close();
+					this.callback.failed(new EofException("dropped by a fault rule"));
 				}
 				else {
 					String cursor = ((PollOutcome.TimedOut<T>) outcome).cursor().encode();

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.BlockSource;
 import org.vsriov.adapter.Fault;
+import org.vsriov.adapter.NdisStatus;
 import org.vsriov.adapter.OidOutcome;
 import org.vsriov.adapter.OidRequest;
 import org.vsriov.adapter.Role;
@@ -108,27 +109,34 @@ public final class PfAnswers {
 	 * writes the answer (a ResponseEntity, which uses none). The handler then returns null, which
 	 * Spring MVC ignores once asynchronous handling has started.
 	 */
-	private static void start(DeferredResult<ResponseEntity<?>> result, HttpServletRequest request, OidRequest asked) {
+	private static void start(DeferredResult<ResponseEntity<?>> result, HttpServletRequest request,
+			@Nullable OidRequest asked) {
 		try {
 			WebAsyncUtils.getAsyncManager(request).startDeferredResultProcessing(result, new ModelAndViewContainer());
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException("OID request " + asked.requestId() + " could not wait for the PF", ex);
+			throw new IllegalStateException("OID request " + ((asked != null) ? asked.requestId() : "(delayed)")
+					+ " could not wait for the PF", ex);
 		}
+	}
+
+	/** The VF's 502 when the PF failed its read or write (or a fault rule did, as the PF would). */
+	public static AdapterException failed(int vfId, int blockId, NdisStatus status, @Nullable Long bytesNeeded) {
+		var values = new LinkedHashMap<String, Object>();
+		values.put("vfId", vfId);
+		values.put("blockId", blockId);
+		values.put("ndisStatus", status.name());
+		if (bytesNeeded != null) {
+			values.put("bytesNeeded", bytesNeeded);
+		}
+		return new AdapterException(Fault.PF_FAILED, "the PF failed the request with " + status.name()
+				+ " (a VF driver learns only NDIS_STATUS_FAILURE)", values);
 	}
 
 	/** What the VF is answered when the PF failed the request, did not complete it, or the VF's life ended. */
 	private AdapterException refusal(OidOutcome outcome, int vfId, int blockId) {
 		if (outcome instanceof OidOutcome.Failed failed) {
-			var values = new LinkedHashMap<String, Object>();
-			values.put("vfId", vfId);
-			values.put("blockId", blockId);
-			values.put("ndisStatus", failed.status().name());
-			if (failed.bytesNeeded() != null) {
-				values.put("bytesNeeded", failed.bytesNeeded());
-			}
-			return new AdapterException(Fault.PF_FAILED, "the PF failed the request with " + failed.status().name()
-					+ " (a VF driver learns only NDIS_STATUS_FAILURE)", values);
+			return failed(vfId, blockId, failed.status(), failed.bytesNeeded());
 		}
 		Fault fault = ((OidOutcome.Ended) outcome).fault();
 		String detail = switch (fault) {

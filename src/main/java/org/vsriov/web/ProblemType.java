@@ -48,6 +48,7 @@ enum ProblemType {
 	PF_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "PF did not answer in time"),
 	OID_REQUEST_ENDED(HttpStatus.CONFLICT, "OID request already ended"),
 	OID_REQUEST_NOT_FOUND(HttpStatus.NOT_FOUND, "No such OID request"),
+	FAULT_RULE_NOT_FOUND(HttpStatus.NOT_FOUND, "No such fault rule"),
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
 	/** Where every type URI starts; the types identify kinds, nothing is served there. */

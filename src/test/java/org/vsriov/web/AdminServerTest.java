@@ -55,6 +55,21 @@ class AdminServerTest {
 			assertThat(this.http.send("POST", path, null, "Authorization", "Bearer wrong").statusCode()).as(path).isEqualTo(401);
 			assertThat(this.http.send("POST", path, null, "Authorization", "Basic czNjcmV0").statusCode()).as(path).isEqualTo(401);
 		}
+		// Every other admin operation too, and nothing changes without the token.
+		String rule = "{\"on\": \"vf-read\", \"action\": \"fail\"}";
+		for (String[] call : List.of(new String[] { "POST", "/api/v1/admin/faults", rule },
+				new String[] { "GET", "/api/v1/admin/faults", null }, new String[] { "GET", "/api/v1/admin/faults/1", null },
+				new String[] { "DELETE", "/api/v1/admin/faults/1", null }, new String[] { "DELETE", "/api/v1/admin/faults", null },
+				new String[] { "GET", "/api/v1/admin/journal?timeout=0", null },
+				new String[] { "DELETE", "/api/v1/admin/journal", null })) {
+			HttpResponse<String> none = this.http.send(call[0], call[1], call[2]);
+			assertThat(none.statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
+			assertThat(none.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		}
+		assertThat(this.http.send("GET", "/api/v1/vfs/0/config-blocks/1", null).statusCode()).isEqualTo(200);
+		assertThat(this.http.send("POST", "/api/v1/admin/faults", rule, "Authorization", TOKEN).statusCode()).isEqualTo(201);
+		assertThat(this.http.send("GET", "/api/v1/admin/journal?timeout=0", null, "Authorization", TOKEN).statusCode())
+			.isEqualTo(200);
 		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
 		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", "bearer s3cret").statusCode()).isEqualTo(204);
 		// Other paths need no token.
@@ -90,6 +105,10 @@ class AdminServerTest {
 	 */
 	@Test
 	void resetsRacingLiveTrafficShouldLeaveACleanStateAndNoRequestHanging() throws Exception {
+		// Faults that fire now and then while the agents run: the resets remove them.
+		assertThat(this.http.send("POST", "/api/v1/admin/faults", "{\"on\": \"delivery\", \"action\": \"delay\", "
+				+ "\"delay\": \"50ms\", \"times\": null, \"probability\": 0.5}", "Authorization", TOKEN).statusCode())
+			.isEqualTo(201);
 		var stop = new AtomicBoolean();
 		ExecutorService agents = Executors.newFixedThreadPool(4);
 		try {
@@ -115,6 +134,10 @@ class AdminServerTest {
 			agents.shutdownNow();
 		}
 		assertThat(this.http.send("POST", "/api/v1/admin/reset", null, "Authorization", TOKEN).statusCode()).isEqualTo(204);
+		assertThat(JSON.readTree(this.http.send("GET", "/api/v1/admin/faults", null, "Authorization", TOKEN).body())
+			.get("faults").size()).isZero();
+		assertThat(this.http.send("GET", "/api/v1/admin/journal?timeout=0", null, "Authorization", TOKEN).statusCode())
+			.isEqualTo(204);
 		JsonNode adapter = JSON.readTree(this.http.send("GET", "/api/v1/pf", null).body());
 		assertThat(adapter.get("vfs").findValues("vfId")).extracting(JsonNode::asInt).containsExactly(0, 1);
 		for (JsonNode vf : adapter.get("vfs")) {
