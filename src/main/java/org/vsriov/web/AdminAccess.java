@@ -40,8 +40,8 @@ class AdminAccess implements WebMvcConfigurer, HandlerInterceptor {
 		this.token = trimmed.isEmpty() ? null : trimmed.getBytes(StandardCharsets.UTF_8);
 		this.json = json;
 		if (this.token == null) {
-			logger.warn("The admin API (" + PATH + ", which resets the adapter) is open to anyone who can reach this "
-					+ "port: set vsriov.admin.token (VSRIOV_ADMIN_TOKEN) to require Authorization: Bearer <token>");
+			logger.warn("The admin API (" + PATH + ", which resets the adapter, puts faults in and reads the journal) "
+					+ "is open to anyone who can reach this port: set vsriov.admin.token (VSRIOV_ADMIN_TOKEN) to require Authorization: Bearer <token>");
 		}
 		else {
 			logger.info("The admin API (" + PATH + ") needs Authorization: Bearer <vsriov.admin.token>");

@@ -114,7 +114,7 @@ class OpenApiConfiguration {
 			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
 				boolean poll = LongPollHandler.PATHS.matcher(path).matches();
 				addRefusals(operation.getResponses(), poll, BusyRequests.isNeverHeldBack(method.name(), path));
-				String instance = path.replace("{vfId}", "0").replace("{blockId}", "5").replace("{requestId}", "1");
+				String instance = path.replace("{vfId}", "0").replace("{blockId}", "5").replaceAll("\\{[^}]+}", "1");
 				operation.getResponses().forEach((code, response) -> {
 					if (code.startsWith("4") || code.startsWith("5")) {
 						int status = Integer.parseInt(code);
