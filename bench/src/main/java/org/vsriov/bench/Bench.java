@@ -58,6 +58,9 @@ public final class Bench {
 			if (options.runs("peer")) {
 				new PeerScenario(harness).run();
 			}
+			if (options.runs("journal")) {
+				new PeerScenario(harness).runJournal();
+			}
 			if (options.runs("pf-agent")) {
 				new PfAgentScenario(harness).run();
 			}

@@ -27,7 +27,7 @@ import java.util.Set;
 record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, String java, List<String> serverJvmArgs, Path output,
 		Set<String> scenarios, Set<String> attacks, boolean managementPort, boolean pfPort) {
 
-	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start", "overload", "peer", "pf-agent");
+	static final List<String> ALL = List.of("latency", "throughput", "capacity", "start", "overload", "peer", "pf-agent", "journal");
 
 	static final List<String> ATTACKS = List.of("stalled", "slowloris", "flood", "sigterm");
 
@@ -35,7 +35,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 	static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -Xmx280m -Xmn48m -XX:+ExitOnOutOfMemoryError -Dserver.jetty.threads.max=64";
 
 	static final String USAGE = """
-			usage: bench/run [--smoke] [--only latency,throughput,capacity,start,overload,peer,pf-agent] [--attacks stalled,slowloris,flood,sigterm]
+			usage: bench/run [--smoke] [--only latency,throughput,capacity,start,overload,peer,pf-agent,journal] [--attacks stalled,slowloris,flood,sigterm]
 			                 [--management-port] [--pf-port] [--jvm-args "..."] [--out FILE]
 			  --smoke            small counts, a few seconds, correctness only (what CI runs)
 			  --only             run only these scenarios (default: all)

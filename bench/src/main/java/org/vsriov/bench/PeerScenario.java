@@ -113,6 +113,35 @@ final class PeerScenario {
 		ratios(vsriov, nchan);
 	}
 
+	/**
+	 * Scenario 8: what the journal costs the hot path. The peer load against vsriov with its journal
+	 * on (the default, 100,000 events kept) and off ({@code vsriov.journal.retention=0}), one after
+	 * the other in one run.
+	 */
+	void runJournal() {
+		Window on;
+		try (var server = new VsriovPeer(this.harness.launch("journal-on", this.sizes.vfs))) {
+			on = measure(server);
+		}
+		Window off;
+		try (var server = new VsriovPeer(this.harness.launch("journal-off", this.sizes.vfs,
+				"--vsriov.journal.retention=0"))) {
+			off = measure(server);
+		}
+		String conditions = "vsriov as in 6.1; polls with ?after=CURSOR&timeout=" + VsriovPeer.POLL_TIMEOUT;
+		figures("8.1 journal: on (vsriov.journal.retention=100000, the default)", conditions, on);
+		figures("8.2 journal: off (vsriov.journal.retention=0)", conditions, off);
+		var scenario = this.harness.report.scenario("8.3 journal: on / off", "the ratios of 8.1 to 8.2");
+		scenario.add("server CPU per delivery", ratio(on.cpuPerDeliveryMicros(), off.cpuPerDeliveryMicros()), "x");
+		scenario.add("p50", ratio(on.p(50), off.p(50)), "x");
+		scenario.add("p99", ratio(on.p(99), off.p(99)), "x");
+		scenario.add("RSS, polls parked", ratio(on.rssBytes, off.rssBytes), "x");
+		double others = Math.max(on.othersCores, off.othersCores);
+		scenario.atMost(MachineLoad.comparable(others) ? "comparable: other processes' CPU, the busier window"
+				: "NOT COMPARABLE: other processes' CPU, the busier window", others * 100, "% core",
+				MachineLoad.MAX_OTHERS_CORES * 100);
+	}
+
 	private String load() {
 		return String.format("%,d VFs each with one lossless poll, re-polled after its cursor; %,d publishes/s to random "
 				+ "VFs on schedule, at most %d in flight and one per VF; the JDK's HttpClient over HTTP/1.1; measured %d s "
