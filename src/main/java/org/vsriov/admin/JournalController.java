@@ -2,6 +2,8 @@ package org.vsriov.admin;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -152,13 +153,18 @@ class JournalController {
 		return ok.contentType(MediaType.APPLICATION_JSON).body(new Events(events, cursor));
 	}
 
-	/** The first of the three formats the client accepts, by quality; JSON when it says nothing. */
-	private static MediaType format(@Nullable String accept) {
+	/**
+	 * The format the client ranks first, by quality and then by how specific its range is (an
+	 * {@code application/x-ndjson} before a {@code *}{@code /*} of the same quality); JSON when it
+	 * names none of the three.
+	 */
+	static MediaType format(@Nullable String accept) {
 		if (accept == null || accept.isBlank()) {
 			return MediaType.APPLICATION_JSON;
 		}
-		List<MediaType> accepted = MediaType.parseMediaTypes(accept);
-		MimeTypeUtils.sortBySpecificity(accepted);
+		List<MediaType> accepted = new ArrayList<>(MediaType.parseMediaTypes(accept));
+		accepted.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed()
+			.thenComparing((type) -> type.isWildcardType() ? 2 : type.isWildcardSubtype() ? 1 : 0));
 		for (MediaType type : accepted) {
 			for (MediaType offered : List.of(MediaType.APPLICATION_JSON, NDJSON, MERMAID)) {
 				if (type.getQualityValue() > 0 && type.includes(offered)) {
