@@ -90,7 +90,7 @@ public final class Journal {
 		}
 	}
 
-	/** Forgets every event recorded so far: a cursor from before gets 410. */
+	/** Forgets every event recorded so far: a cursor after which events were forgotten gets 410. */
 	public void clear() {
 		this.floor = this.next.get();
 	}

@@ -122,7 +122,8 @@ class JournalController {
 	@DeleteMapping
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(operationId = "clearJournal", summary = "Empty the journal",
-			description = "Forgets every event so far; cursors from before get 410. Waiting polls go on with what comes next.")
+			description = "Forgets every event so far: a cursor after which events were forgotten gets 410. Waiting polls "
+					+ "go on with what comes next.")
 	@ApiResponse(responseCode = "204", description = "Emptied")
 	@ApiResponse(responseCode = "401", description = "vsriov.admin.token is set and the request does not carry it")
 	void clear() {
