@@ -59,9 +59,16 @@ public record FaultRule(long id, On on, @Nullable Integer vfId, @Nullable Intege
 				this.times, this.probability);
 	}
 
-	/** Whether it acts on a step of this VF and block, or of a mask holding its block. */
-	boolean matches(On step, int stepVf, int stepBlock, @Nullable BlockMask mask) {
+	/**
+	 * Whether it acts on a step of this VF and block, or of a mask holding its block. A short read
+	 * acts only on a read of more bytes than it leaves.
+	 * @param stepLength the bytes a read asks for, or -1 if not known
+	 */
+	boolean matches(On step, int stepVf, int stepBlock, @Nullable BlockMask mask, int stepLength) {
 		if (step != this.on || (this.vfId != null && this.vfId != stepVf)) {
+			return false;
+		}
+		if (this.action == Action.SHORT_READ && stepLength >= 0 && stepLength <= this.length) {
 			return false;
 		}
 		if (this.blockId == null) {

@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The fault rules in force, and their firing. A step asks {@link #fire} once; the oldest rule that
  * matches it, has firings left, and wins its draw, fires. Firing takes this object's lock, but only
- * once some rule matches the step: with no rules, or none for the step, it is a look at an array.
- * Each rule draws from its own generator, seeded with {@code vsriov.faults.seed} and its id, so a
- * run of the same steps fires the same way again, whatever other rules do.
+ * once a rule with firings left matches the step: with no rules, or none for the step, it is a look
+ * at an array. Each rule draws from its own generator, seeded with {@code vsriov.faults.seed} and
+ * its id, at every step it matches while it has firings left, so a run of the same steps fires the
+ * same way again, whatever other rules do.
  */
 public final class Faults {
 
@@ -103,22 +104,26 @@ public final class Faults {
 	}
 
 	/**
-	 * The rule that fires for a step, if any, counted and journaled.
+	 * The rule that fires for a step, if any, counted and journaled. Every rule that matches the step
+	 * and has firings left draws its chance, the oldest that wins fires: so each rule's draws depend
+	 * only on the steps it matches, not on what other rules do.
 	 * @param stepBlock the step's block, or -1 if it has a mask instead
 	 * @param mask a delivery's or an invalidation's mask, or null
+	 * @param stepLength the bytes a read asks for, or -1
 	 */
-	@Nullable FaultRule fire(FaultRule.On step, int stepVf, int stepBlock, @Nullable BlockMask mask) {
+	@Nullable FaultRule fire(FaultRule.On step, int stepVf, int stepBlock, @Nullable BlockMask mask, int stepLength) {
 		Entry[] current = this.rules;
-		if (current.length == 0 || Arrays.stream(current).noneMatch((entry) -> entry.rule.matches(step, stepVf,
-				stepBlock, mask))) {
+		if (current.length == 0 || Arrays.stream(current).noneMatch((entry) -> entry.live()
+				&& entry.rule.matches(step, stepVf, stepBlock, mask, stepLength))) {
 			return null;
 		}
 		FaultRule fired = null;
 		synchronized (this) {
 			for (Entry entry : this.rules) {
-				if (entry.rule.matches(step, stepVf, stepBlock, mask) && entry.draw()) {
+				if (entry.live() && entry.rule.matches(step, stepVf, stepBlock, mask, stepLength) && entry.draw()
+						&& fired == null) {
+					entry.fired++;
 					fired = entry.rule;
-					break;
 				}
 			}
 		}
@@ -153,10 +158,11 @@ public final class Faults {
 		checkMembers(rule);
 		if (rule.times() != null && rule.times() < 1) {
 			throw malformed("times must be at least 1, or null for as long as the rule is there",
-					Map.of("times", rule.times()));
+					Map.of("member", "times", "times", rule.times()));
 		}
 		if (!(rule.probability() > 0 && rule.probability() <= 1)) {
-			throw malformed("probability must be over 0 and at most 1", Map.of("probability", rule.probability()));
+			throw malformed("probability must be over 0 and at most 1",
+					Map.of("member", "probability", "probability", rule.probability()));
 		}
 	}
 
@@ -165,20 +171,30 @@ public final class Faults {
 		boolean fail = rule.action() == FaultRule.Action.FAIL;
 		boolean delay = rule.action() == FaultRule.Action.DELAY;
 		boolean shortRead = rule.action() == FaultRule.Action.SHORT_READ;
-		if (rule.status() != null && !fail || rule.delay() != null && !delay || rule.length() != null && !shortRead) {
-			throw malformed("status goes with fail, delay with delay, length with short-read only",
-					Map.of("action", rule.action().slug()));
+		String stray = (rule.status() != null && !fail) ? "status"
+				: (rule.delay() != null && !delay) ? "delay" : (rule.length() != null && !shortRead) ? "length" : null;
+		if (stray != null) {
+			throw malformed("\"" + stray + "\" does not go with action " + rule.action().slug()
+					+ " (status goes with fail, delay with delay, length with short-read)",
+					Map.of("action", rule.action().slug(), "member", stray));
 		}
 		if (fail && rule.status() == NdisStatus.NDIS_STATUS_SUCCESS) {
-			throw malformed("a fail needs a failure status, not NDIS_STATUS_SUCCESS", Map.of("status", rule.status()));
+			throw malformed("a fail needs a failure status, not NDIS_STATUS_SUCCESS", Map.of("ndisStatus", rule.status()));
 		}
-		if (delay && (rule.delay() == null || rule.delay().isNegative() || rule.delay().isZero()
-				|| rule.delay().compareTo(MAX_DELAY) > 0)) {
-			throw malformed("a delay needs \"delay\", over 0 and at most " + MAX_DELAY.toSeconds() + "s (\"200ms\")",
-					Map.of());
+		if (delay && rule.delay() == null) {
+			throw malformed("a delay needs \"delay\": how long the step waits, such as \"200ms\"",
+					Map.of("member", "delay"));
 		}
-		if (shortRead && (rule.length() == null || rule.length() < 1 || rule.length() > this.properties.blockSize())) {
-			throw malformed("a short-read needs \"length\", 1 to " + this.properties.blockSize(), Map.of());
+		if (delay && (rule.delay().isNegative() || rule.delay().isZero() || rule.delay().compareTo(MAX_DELAY) > 0)) {
+			throw malformed("delay must be over 0 and at most " + MAX_DELAY.toSeconds() + "s",
+					Map.of("member", "delay", "delayMillis", rule.delay().toMillis()));
+		}
+		if (shortRead && rule.length() == null) {
+			throw malformed("a short-read needs \"length\": the bytes the VF gets", Map.of("member", "length"));
+		}
+		if (shortRead && (rule.length() < 1 || rule.length() > this.properties.blockSize())) {
+			throw malformed("length must be 1 to " + this.properties.blockSize() + " (vsriov.block-size)",
+					Map.of("member", "length", "length", rule.length()));
 		}
 	}
 
@@ -193,23 +209,23 @@ public final class Faults {
 
 		private final SplittableRandom random;
 
-		private long fired;
+		// Written under the Faults' lock, read without it by the look that keeps steps no rule
+		// matches (a rule that has fired its times among them) off that lock.
+		private volatile long fired;
 
 		Entry(FaultRule rule, SplittableRandom random) {
 			this.rule = rule;
 			this.random = random;
 		}
 
-		/** Whether it fires this time: it has firings left and wins its draw; counts the firing. */
+		/** Whether it has firings left. */
+		boolean live() {
+			return this.rule.times() == null || this.fired < this.rule.times();
+		}
+
+		/** Whether it wins its draw this time (always, at probability 1). */
 		boolean draw() {
-			if (this.rule.times() != null && this.fired >= this.rule.times()) {
-				return false;
-			}
-			if (this.rule.probability() < 1 && this.random.nextDouble() >= this.rule.probability()) {
-				return false;
-			}
-			this.fired++;
-			return true;
+			return this.rule.probability() >= 1 || this.random.nextDouble() < this.rule.probability();
 		}
 
 		Listed listed() {

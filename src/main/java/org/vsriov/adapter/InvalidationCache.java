@@ -60,7 +60,8 @@ final class InvalidationCache {
 				this.lastSet[block] = this.position;
 			}
 			if (this.journal.on()) {
-				// Under the lock, as deliveries are: the journal has an invalidation before its delivery.
+				// Under the lock, before the polls it wakes are answered: the journal has an invalidation
+				// before its deliveries.
 				this.journal.record(JournalEvent.of(JournalEvent.Party.PF, JournalEvent.Op.INVALIDATE, this.vfId)
 					.mask(mask).cursor(cursor()));
 			}
@@ -152,12 +153,7 @@ final class InvalidationCache {
 			this.acknowledged = this.position;
 		}
 		this.stats.delivered();
-		var delivered = new PollOutcome.Delivered<>(new BlockMask(bits), cursor());
-		if (this.journal.on()) {
-			this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.DELIVER, this.vfId)
-				.mask(delivered.news()).cursor(delivered.cursor()));
-		}
-		return delivered;
+		return new PollOutcome.Delivered<>(new BlockMask(bits), cursor());
 	}
 
 	private long bitsAfter(long from) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -20,12 +21,13 @@ import java.util.function.Predicate;
  * {@code retention} events, in a ring.
  *
  * <p>Recording takes no lock: an event takes the next place from a counter and is put in its slot
- * of the ring. A reader reads places in order up to the first one not yet filled (its event comes
- * soon, and wakes the waiting polls), and knows it has fallen behind when a slot holds a newer event
- * than the place it reads. Polls that wait for matching events are woken by a scan on the adapter's
- * timer thread, which recording asks for only while a poll waits: then a recorder and a poll that
- * parks each see the other (both go through {@link #waiting}), so no event is missed between a
- * poll's look and its park.
+ * of the ring (never over a newer one, should its recorder have stalled for a whole lap). A reader
+ * reads places in order up to the first one not yet filled (its event comes soon, and wakes the
+ * waiting polls), and knows it has fallen behind when a slot holds a newer event than the place it
+ * reads. Polls that wait for matching events are answered by a scan on a thread of the journal's
+ * own, which a recorder wakes without a lock ({@link LockSupport#unpark}) and only while a poll
+ * waits: a recorder and a poll that parks each see the other (both go through {@link #waiting}),
+ * so no event is missed between a poll's look and its park.
  */
 public final class Journal {
 
@@ -58,6 +60,11 @@ public final class Journal {
 
 	private final AtomicBoolean scanAsked = new AtomicBoolean();
 
+	// Started with the first poll that waits, so that an adapter nobody awaits has no thread for it.
+	private volatile Thread scanner;
+
+	private volatile boolean closed;
+
 	// Guarded by itself.
 	private final List<Await> awaits = new ArrayList<>();
 
@@ -84,7 +91,17 @@ public final class Journal {
 			return;
 		}
 		long seq = this.next.getAndIncrement();
-		this.ring.set(slot(seq), event.at(seq, this.clock.instant()));
+		JournalEvent numbered = event.at(seq, this.clock.instant());
+		int slot = slot(seq);
+		JournalEvent there;
+		do {
+			there = this.ring.get(slot);
+			if (there != null && there.seq() > seq) {
+				// This recorder stalled while the ring went round: its event is older than the retention.
+				break;
+			}
+		}
+		while (!this.ring.compareAndSet(slot, there, numbered));
 		if (this.waiting.get() > 0) {
 			askScan();
 		}
@@ -93,6 +110,15 @@ public final class Journal {
 	/** Forgets every event recorded so far: a cursor after which events were forgotten gets 410. */
 	public void clear() {
 		this.floor = this.next.get();
+	}
+
+	/**
+	 * Forgets every event and answers every waiting poll as timed out, with the cursor of the empty
+	 * journal: the adapter's reset, which answers every parked poll.
+	 */
+	void restart() {
+		clear();
+		release();
 	}
 
 	/** The cursor after the newest event. */
@@ -143,6 +169,7 @@ public final class Journal {
 			return () -> {
 			};
 		}
+		startScanner();
 		synchronized (this.awaits) {
 			if (this.awaits.size() >= MAX_WAITING) {
 				throw new AdapterException(Fault.TOO_MANY_POLLS, MAX_WAITING + " journal polls wait already",
@@ -165,8 +192,8 @@ public final class Journal {
 		return await::cancel;
 	}
 
-	/** Answers every waiting poll as timed out: the service is stopping. */
-	void release() {
+	/** Answers every waiting poll as timed out. */
+	private void release() {
 		List<Await> all;
 		synchronized (this.awaits) {
 			all = new ArrayList<>(this.awaits);
@@ -174,27 +201,49 @@ public final class Journal {
 		all.forEach(Await::timeOut);
 	}
 
+	/** Answers every waiting poll as timed out and stops the scanner: the service is stopping. */
+	void close() {
+		this.closed = true;
+		release();
+		Thread thread = this.scanner;
+		if (thread != null) {
+			LockSupport.unpark(thread);
+		}
+	}
+
+	/** Wakes the scanner: lock-free, as a recorder may hold its VF's lock. */
 	private void askScan() {
 		if (this.scanAsked.compareAndSet(false, true)) {
-			try {
-				this.timer.execute(this::scan);
-			}
-			catch (RejectedExecutionException ex) {
-				// The service is stopping: release() answers every waiting poll.
-				this.scanAsked.set(false);
+			LockSupport.unpark(this.scanner);
+		}
+	}
+
+	/** The scanner's loop: a scan each time one is asked for, until the service stops. */
+	private void scanWhenAsked() {
+		while (!this.closed) {
+			LockSupport.park(this);
+			// Cleared before the scan: an event recorded during it asks for another.
+			if (this.scanAsked.getAndSet(false)) {
+				List<Await> all;
+				synchronized (this.awaits) {
+					all = new ArrayList<>(this.awaits);
+				}
+				for (Await await : all) {
+					await.scan();
+				}
 			}
 		}
 	}
 
-	private void scan() {
-		// Cleared first: an event recorded during the scan asks for another.
-		this.scanAsked.set(false);
-		List<Await> all;
+	/** The scanner thread, started with the first poll that waits. */
+	private void startScanner() {
 		synchronized (this.awaits) {
-			all = new ArrayList<>(this.awaits);
-		}
-		for (Await await : all) {
-			await.scan();
+			if (this.scanner == null) {
+				var thread = new Thread(this::scanWhenAsked, "vsriov-journal");
+				thread.setDaemon(true);
+				thread.start();
+				this.scanner = thread;
+			}
 		}
 	}
 
@@ -296,7 +345,8 @@ public final class Journal {
 					return;
 				}
 				this.done = true;
-				place = this.after;
+				// Past what was emptied, if the journal was: the cursor then fits the journal as it is.
+				place = Math.max(this.after, Journal.this.floor - 1);
 			}
 			finish(new PollOutcome.TimedOut<>(cursor(place)));
 		}

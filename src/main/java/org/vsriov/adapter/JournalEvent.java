@@ -59,6 +59,11 @@ public record JournalEvent(long seq, Instant at, Party role, Op op, @Nullable In
 
 	}
 
+	/** The party of a block's reader or writer. */
+	static Party party(Role role) {
+		return (role == Role.PF) ? Party.PF : Party.VF;
+	}
+
 	/** An event before the journal gives it its place and time. */
 	public static JournalEvent of(Party role, Op op, @Nullable Integer vfId) {
 		return new JournalEvent(0, Instant.EPOCH, role, op, vfId, null, null, null, null, null, null, null, null, null);

@@ -119,7 +119,7 @@ final class VfSlots {
 	private VirtualFunction allocateUnderLock(Integer vfId, BlockSource source) {
 		if (vfId != null) {
 			check(vfId);
-			VirtualFunction life = tryAllocate(vfId, source);
+			VirtualFunction life = tryAllocate(vfId, source, true);
 			if (life == null) {
 				throw new AdapterException(Fault.VF_ALLOCATED, "VF " + vfId + " is allocated already; free it first",
 						Map.of("vfId", vfId));
@@ -127,7 +127,7 @@ final class VfSlots {
 			return life;
 		}
 		for (int id = 0; id < this.slots.length(); id++) {
-			VirtualFunction life = (this.slots.get(id) == null) ? tryAllocate(id, source) : null;
+			VirtualFunction life = (this.slots.get(id) == null) ? tryAllocate(id, source, true) : null;
 			if (life != null) {
 				return life;
 			}
@@ -163,8 +163,10 @@ final class VfSlots {
 	 * Puts the VFs back as the service started them: frees every allocated VF (its parked polls end
 	 * with {@link Fault#VF_GONE}), then allocates VFs 0..initialVfs-1 with zeroed blocks and the
 	 * configured block source. No allocation, free or reset happens meanwhile: they wait for it.
+	 * @param between runs once the VFs are freed and before the initial ones are allocated again
+	 *     (which the journal does not record: a fresh server's journal has none)
 	 */
-	void restart() {
+	void restart(Runnable between) {
 		int freed = 0;
 		int ended = 0;
 		this.lifecycle.writeLock().lock();
@@ -175,8 +177,9 @@ final class VfSlots {
 					freed++;
 				}
 			}
+			between.run();
 			for (int id = 0; id < this.properties.initialVfs(); id++) {
-				tryAllocate(id, this.properties.blockSource());
+				tryAllocate(id, this.properties.blockSource(), false);
 			}
 		}
 		finally {
@@ -206,7 +209,12 @@ final class VfSlots {
 			do {
 				life = get(vfId);
 				VirtualFunction ending = life;
-				ended = ending.end(fault, () -> install(vfId, ending, next.apply(ending)));
+				ended = ending.end(fault, () -> {
+					// Under the ending life's lock, before the next life is reachable: the journal has the
+					// free or reset before anything of the next life.
+					record((fault == Fault.VF_RESET) ? JournalEvent.Op.RESET : JournalEvent.Op.FREE, vfId);
+					install(vfId, ending, next.apply(ending));
+				});
 			}
 			while (ended < 0);
 			this.onEnd.accept(life, fault);
@@ -217,13 +225,30 @@ final class VfSlots {
 		}
 	}
 
-	private VirtualFunction tryAllocate(int vfId, BlockSource source) {
+	/**
+	 * @param record whether the journal records the allocation: under the new life's locks, so that
+	 *     nothing of that life can be recorded before it
+	 */
+	private VirtualFunction tryAllocate(int vfId, BlockSource source, boolean record) {
 		VirtualFunction life = newLife(vfId, new ConfigBlock[this.properties.blockCount()], source);
-		if (!install(vfId, null, life)) {
-			return null;
+		synchronized (life) {
+			synchronized (life.invalidations()) {
+				if (!install(vfId, null, life)) {
+					return null;
+				}
+				if (record) {
+					record(JournalEvent.Op.ALLOCATE, vfId);
+				}
+			}
 		}
 		this.stats.allocated();
 		return life;
+	}
+
+	private void record(JournalEvent.Op op, int vfId) {
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(JournalEvent.Party.PF, op, vfId));
+		}
 	}
 
 	/**
@@ -245,7 +270,7 @@ final class VfSlots {
 		VsriovProperties.Poll limits = this.properties.poll();
 		var cache = new InvalidationCache(id, life, limits, this.timer, this.stats, this.journal);
 		var writes = new WriteLog(id, life, this.properties.writeLogRetention(), limits, this.timer, this.stats);
-		return new VirtualFunction(id, life, blocks, cache, writes, source);
+		return new VirtualFunction(id, life, blocks, cache, writes, source, this.journal);
 	}
 
 	private void check(int vfId) {

@@ -44,6 +44,9 @@ public class VirtualAdapter implements AutoCloseable {
 
 	private final Faults faults;
 
+	// How many times the adapter was reset to its start: a step a fault rule delays across one is dropped.
+	private final AtomicLong restarts = new AtomicLong();
+
 	public VirtualAdapter(VsriovProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -81,11 +84,19 @@ public class VirtualAdapter implements AutoCloseable {
 	 * @return the rule that fired, or null
 	 */
 	public @Nullable FaultRule fault(FaultRule.On step, int vfId, int blockId, @Nullable BlockMask mask) {
+		return fault(step, vfId, blockId, mask, -1);
+	}
+
+	/**
+	 * As {@link #fault(FaultRule.On, int, int, BlockMask)}, for a read of {@code length} bytes: a
+	 * {@code short-read} fires only for a read of more bytes than it leaves.
+	 */
+	public @Nullable FaultRule fault(FaultRule.On step, int vfId, int blockId, @Nullable BlockMask mask, int length) {
 		vf(vfId);
 		if (blockId >= 0) {
 			checkBlock(vfId, blockId);
 		}
-		FaultRule rule = this.faults.fire(step, vfId, blockId, mask);
+		FaultRule rule = this.faults.fire(step, vfId, blockId, mask, length);
 		if (rule != null && rule.action() == FaultRule.Action.RESET_VF) {
 			reset(vfId);
 		}
@@ -95,12 +106,18 @@ public class VirtualAdapter implements AutoCloseable {
 		return rule;
 	}
 
-	/** Runs a task after a delay, on the adapter's timer; the future has its result or failure. */
+	/**
+	 * Runs a step after a fault rule's delay, on the adapter's timer; the future has its result or
+	 * failure. A step whose delay outlasts a reset of the adapter is not taken: it fails as its VF
+	 * was freed.
+	 */
 	public <T> CompletableFuture<T> later(Duration delay, Supplier<T> task) {
 		var result = new CompletableFuture<T>();
+		long epoch = this.restarts.get();
 		try {
 			this.timer.schedule(() -> {
 				try {
+					checkNotRestartedSince(epoch);
 					result.complete(task.get());
 				}
 				catch (RuntimeException ex) {
@@ -112,6 +129,23 @@ public class VirtualAdapter implements AutoCloseable {
 			throw new AdapterException(Fault.SERVICE_STOPPING, "the service is stopping: try again once it is back");
 		}
 		return result;
+	}
+
+	/** A mark to hand to {@link #checkNotRestartedSince} after a fault rule's delay. */
+	public long restarts() {
+		return this.restarts.get();
+	}
+
+	/**
+	 * Checks that the adapter was not reset to its start since the mark: a step a fault rule delayed
+	 * across a reset is not taken, so that nothing of before the reset lands after it.
+	 * @throws AdapterException {@link Fault#VF_GONE} if it was
+	 */
+	public void checkNotRestartedSince(long mark) {
+		if (this.restarts.get() != mark) {
+			throw new AdapterException(Fault.VF_GONE, "the adapter was reset to its start (POST /api/v1/admin/reset) "
+					+ "while a fault rule delayed this request; every VF was freed: nothing was done");
+		}
 	}
 
 	public VsriovProperties properties() {
@@ -138,19 +172,38 @@ public class VirtualAdapter implements AutoCloseable {
 	}
 
 	/**
-	 * Invalidates every allocated VF (the VF index 0xFFFF form), in VF id order.
+	 * Invalidates every allocated VF (the VF index 0xFFFF form), in VF id order. Each VF's merge meets
+	 * the fault rules on {@code invalidation} as a single invalidation does, but a delayed one is
+	 * merged later, on the adapter's timer: the answer has its pending mask from before.
 	 * @return each VF's pending mask after the merge, by VF id in ascending order
 	 */
 	public Map<Integer, BlockMask> invalidateAll(BlockMask mask) {
 		checkInvalidatable(mask);
 		var pending = new LinkedHashMap<Integer, BlockMask>();
 		for (VirtualFunction vf : this.vfs.allocated()) {
-			BlockMask after = invalidateCurrentLife(vf, mask);
+			FaultRule rule;
+			try {
+				rule = fault(FaultRule.On.INVALIDATION, vf.id(), -1, mask);
+			}
+			catch (AdapterException ex) {
+				continue; // freed meanwhile
+			}
+			if (rule != null && rule.action() == FaultRule.Action.DELAY) {
+				later(rule.delay(), () -> invalidate(vf.id(), mask));
+			}
+			BlockMask after = (rule != null && (rule.action() == FaultRule.Action.DROP
+					|| rule.action() == FaultRule.Action.DELAY)) ? pendingOf(vf) : invalidateCurrentLife(vf, mask);
 			if (after != null) {
 				pending.put(vf.id(), after);
 			}
 		}
 		return pending;
+	}
+
+	/** The pending mask of a VF's current life, or null if it is not allocated. */
+	private @Nullable BlockMask pendingOf(VirtualFunction life) {
+		VirtualFunction vf = this.vfs.current(life.id());
+		return (vf != null) ? vf.state().pendingMask() : null;
 	}
 
 	/**
@@ -184,33 +237,53 @@ public class VirtualAdapter implements AutoCloseable {
 	}
 
 	/**
-	 * A VF's poll is answered: a timeout is journaled, and a delivery meets the fault rules (the
-	 * poll has taken its bits already, as a completion does before it travels).
+	 * A VF's poll is answered: a delivery meets the fault rules first (the poll has taken its bits
+	 * already, as a completion does before it travels), and the journal records what the VF is
+	 * sent, as it is sent: a delivery (after its delay; {@code dropped} when it is lost on the way;
+	 * none when a reset or free comes first), or a timeout.
 	 */
 	private void answered(int vfId, PollOutcome<BlockMask> outcome, Consumer<PollOutcome<BlockMask>> callback) {
-		if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut && this.journal.on()) {
-			this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.POLL_TIMEOUT, vfId)
-				.cursor(timedOut.cursor()));
+		if (!(outcome instanceof PollOutcome.Delivered<BlockMask> delivered)) {
+			if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut && this.journal.on()) {
+				this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.POLL_TIMEOUT, vfId)
+					.cursor(timedOut.cursor()));
+			}
+			callback.accept(outcome);
+			return;
 		}
-		FaultRule rule = (outcome instanceof PollOutcome.Delivered<BlockMask> delivered)
-				? fireOnDelivery(vfId, delivered.news()) : null;
+		FaultRule rule = fireOnDelivery(vfId, delivered.news());
 		if (rule == null) {
+			journalDelivery(vfId, delivered, null);
 			callback.accept(outcome);
 		}
 		else if (rule.action() == FaultRule.Action.DELAY) {
+			Runnable send = () -> {
+				journalDelivery(vfId, delivered, null);
+				callback.accept(outcome);
+			};
 			try {
-				this.timer.schedule(() -> callback.accept(outcome), rule.delay().toNanos(), TimeUnit.NANOSECONDS);
+				this.timer.schedule(send, rule.delay().toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (RejectedExecutionException ex) {
-				callback.accept(outcome);
+				send.run();
 			}
 		}
 		else if (rule.action() == FaultRule.Action.DROP) {
+			journalDelivery(vfId, delivered, "dropped");
 			callback.accept(new PollOutcome.Dropped<>());
 		}
 		else {
 			callback.accept(new PollOutcome.Ended<>(
 					(rule.action() == FaultRule.Action.RESET_VF) ? Fault.VF_RESET : Fault.VF_GONE, vfId));
+		}
+	}
+
+	private void journalDelivery(int vfId, PollOutcome.Delivered<BlockMask> delivered, @Nullable String status) {
+		if (this.journal.on()) {
+			JournalEvent event = JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.DELIVER, vfId)
+				.mask(delivered.news())
+				.cursor(delivered.cursor());
+			this.journal.record((status != null) ? event.status(status) : event);
 		}
 	}
 
@@ -233,14 +306,11 @@ public class VirtualAdapter implements AutoCloseable {
 	public ConfigBlock read(int vfId, int blockId, int length, Role reader) {
 		VirtualFunction vf = vf(vfId);
 		checkBlock(vfId, blockId);
-		ConfigBlock block = vf.read(blockId, this.properties.blockSize());
-		this.stats.read(reader);
-		if (this.journal.on()) {
-			this.journal.record(JournalEvent.of(party(reader), JournalEvent.Op.READ, vfId)
-				.block(blockId)
-				.length(length)
-				.version(block.version()));
+		ConfigBlock block;
+		while ((block = vf.read(blockId, this.properties.blockSize(), length, reader)) == null) {
+			vf = vf(vfId);
 		}
+		this.stats.read(reader);
 		return block;
 	}
 
@@ -261,10 +331,6 @@ public class VirtualAdapter implements AutoCloseable {
 	public void journalFailed(FaultRule.On step, int vfId, int blockId, int length, NdisStatus status) {
 		journalTransfer((step == FaultRule.On.VF_READ) ? JournalEvent.Op.READ : JournalEvent.Op.WRITE, vfId, blockId,
 				length, status.name());
-	}
-
-	private static JournalEvent.Party party(Role role) {
-		return (role == Role.PF) ? JournalEvent.Party.PF : JournalEvent.Party.VF;
 	}
 
 	/**
@@ -293,13 +359,18 @@ public class VirtualAdapter implements AutoCloseable {
 			vf = vf(vfId);
 		}
 		this.stats.wrote(writer);
-		if (this.journal.on()) {
-			this.journal.record(JournalEvent.of(party(writer), JournalEvent.Op.WRITE, vfId)
-				.block(blockId)
-				.length(data.length)
-				.version(block.version()));
-		}
 		return block;
+	}
+
+	/**
+	 * Checks a write's precondition against the block's version now, before anything else (a fault
+	 * rule) acts on the write; the write checks it again as it writes.
+	 * @throws AdapterException {@link Fault#VERSION_MISMATCH} if it fails
+	 */
+	public void checkVersion(int vfId, int blockId, LongPredicate ifVersion) {
+		VirtualFunction vf = vf(vfId);
+		checkBlock(vfId, blockId);
+		vf.checkVersion(blockId, this.properties.blockSize(), ifVersion);
 	}
 
 	/**
@@ -335,15 +406,7 @@ public class VirtualAdapter implements AutoCloseable {
 	 * @see #allocate(Integer)
 	 */
 	public VfState allocate(Integer vfId, BlockSource source) {
-		VfState state = this.vfs.allocate(vfId, (source != null) ? source : this.properties.blockSource()).state();
-		journalLifecycle(JournalEvent.Op.ALLOCATE, state.vfId());
-		return state;
-	}
-
-	private void journalLifecycle(JournalEvent.Op op, int vfId) {
-		if (this.journal.on()) {
-			this.journal.record(JournalEvent.of(JournalEvent.Party.PF, op, vfId));
-		}
+		return this.vfs.allocate(vfId, (source != null) ? source : this.properties.blockSource()).state();
 	}
 
 	/** Who answers a VF's reads and writes. */
@@ -416,14 +479,27 @@ public class VirtualAdapter implements AutoCloseable {
 		if (rule == null || rule.action() != FaultRule.Action.DELAY) {
 			return submitNow(vfId, kind, blockId, length, data, callback);
 		}
+		// The life that makes the request: a free or reset during the delay ends it, as it would end a
+		// request that the PF had.
+		VirtualFunction life = vf(vfId);
 		later(rule.delay(), () -> {
+			OidRequest request = null;
 			try {
-				return submitNow(vfId, kind, blockId, length, data, callback);
+				request = this.oids.submit(life, kind, blockId, length, data, callback);
 			}
 			catch (AdapterException ex) {
-				// Freed meanwhile, or the service is stopping.
-				callback.accept(new OidOutcome.Ended((ex.fault() == Fault.SERVICE_STOPPING) ? ex.fault() : Fault.VF_GONE));
+				// The service is stopping.
+				callback.accept(new OidOutcome.Ended(ex.fault()));
 				return null;
+			}
+			if (request == null) {
+				callback.accept(new OidOutcome.Ended(life.endedBy()));
+			}
+			return request;
+		}).whenComplete((request, failure) -> {
+			if (failure != null) {
+				// Reset with the adapter meanwhile.
+				callback.accept(new OidOutcome.Ended(Fault.VF_GONE));
 			}
 		});
 		return null;
@@ -465,7 +541,6 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public void free(int vfId) {
 		this.vfs.free(vfId);
-		journalLifecycle(JournalEvent.Op.FREE, vfId);
 	}
 
 	/**
@@ -475,7 +550,6 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public void reset(int vfId) {
 		this.vfs.reset(vfId);
-		journalLifecycle(JournalEvent.Op.RESET, vfId);
 	}
 
 	/**
@@ -483,9 +557,9 @@ public class VirtualAdapter implements AutoCloseable {
 	 * for the PF ended the same way), then VFs 0..initialVfs-1 allocated with zeroed blocks.
 	 */
 	public void restart() {
+		this.restarts.incrementAndGet();
 		this.faults.clear(true);
-		this.vfs.restart();
-		this.journal.clear();
+		this.vfs.restart(this.journal::restart);
 	}
 
 	public VfState state(int vfId) {
@@ -506,7 +580,7 @@ public class VirtualAdapter implements AutoCloseable {
 	public void close() {
 		this.vfs.close();
 		this.oids.release();
-		this.journal.release();
+		this.journal.close();
 		this.timer.shutdownNow();
 	}
 
@@ -526,10 +600,16 @@ public class VirtualAdapter implements AutoCloseable {
 	}
 
 	/**
-	 * Checks a write's data: 1..blockSize bytes.
-	 * @throws AdapterException {@link Fault#INVALID_BLOCK_DATA} if empty, {@link Fault#BLOCK_DATA_TOO_LARGE} if too long
+	 * Checks a write as {@link #write} does, without writing: the VF, the block, the data.
+	 * @throws AdapterException as {@link #write} would
 	 */
-	public void checkData(int vfId, int blockId, byte[] data) {
+	public void checkWrite(int vfId, int blockId, byte[] data) {
+		vf(vfId);
+		checkBlock(vfId, blockId);
+		checkData(vfId, blockId, data);
+	}
+
+	private void checkData(int vfId, int blockId, byte[] data) {
 		if (data.length == 0) {
 			throw new AdapterException(Fault.INVALID_BLOCK_DATA, "block data must hold at least 1 byte",
 					Map.of("vfId", vfId, "blockId", blockId, "length", 0));

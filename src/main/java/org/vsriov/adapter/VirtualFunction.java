@@ -31,13 +31,16 @@ final class VirtualFunction {
 	// Guarded by this.
 	private BlockSource source;
 
+	private final Journal journal;
+
 	/**
 	 * @param blocks the blocks to start with: none written (allocation), or the last life's (reset)
 	 * @param source who answers the VF's reads and writes: given at allocation, the last life's after a reset
 	 */
 	VirtualFunction(int id, long life, ConfigBlock[] blocks, InvalidationCache invalidations, WriteLog writes,
-			BlockSource source) {
+			BlockSource source, Journal journal) {
 		this.id = id;
+		this.journal = journal;
 		this.life = life;
 		this.blocks = blocks;
 		this.invalidations = invalidations;
@@ -59,6 +62,25 @@ final class VirtualFunction {
 	}
 
 	/**
+	 * A read of the block's first {@code length} bytes, journaled under this VF's lock, so that the
+	 * journal has it after the write whose version it read.
+	 * @return the block, or null if this life has ended: the read belongs to the VF's next life, if any
+	 */
+	synchronized ConfigBlock read(int blockId, int blockSize, int length, Role reader) {
+		if (this.ended != null) {
+			return null;
+		}
+		ConfigBlock block = read(blockId, blockSize);
+		if (this.journal.on()) {
+			this.journal.record(JournalEvent.of(JournalEvent.party(reader), JournalEvent.Op.READ, this.id)
+				.block(blockId)
+				.length(length)
+				.version(block.version()));
+		}
+		return block;
+	}
+
+	/**
 	 * Replaces a block's content if its version passes the precondition; a VF write is also logged,
 	 * and the PF's parked block-write polls get it.
 	 * @return the block as written, or null if this life has ended: the write belongs to the VF's next
@@ -73,23 +95,37 @@ final class VirtualFunction {
 			if (this.ended != null) {
 				return null;
 			}
-			long current = read(blockId, blockSize).version();
-			if (!ifVersion.test(current)) {
-				throw new AdapterException(Fault.VERSION_MISMATCH,
-						"block " + blockId + " of VF " + this.id + " is at version " + current
-								+ "; read it again and retry with its ETag",
-						Map.of("vfId", this.id, "blockId", blockId, "version", current));
-			}
+			checkVersion(blockId, blockSize, ifVersion);
 			// Drawn under the lock, after the check: a refused write uses up no version, and the log's
 			// order is the order of the versions.
 			block = new ConfigBlock(this.id, blockId, data, blockSize, versions.getAsLong(), writer, now);
 			this.blocks[blockId] = block;
+			if (this.journal.on()) {
+				this.journal.record(JournalEvent.of(JournalEvent.party(writer), JournalEvent.Op.WRITE, this.id)
+					.block(blockId)
+					.length(data.length)
+					.version(block.version()));
+			}
 			if (writer == Role.VF) {
 				wakeUps = this.writes.append(new BlockWrite(blockId, data, block.version(), now));
 			}
 		}
 		wakeUps.forEach(Runnable::run);
 		return block;
+	}
+
+	/**
+	 * Checks a write's precondition against the block's current version.
+	 * @throws AdapterException {@link Fault#VERSION_MISMATCH} if it fails
+	 */
+	synchronized void checkVersion(int blockId, int blockSize, LongPredicate ifVersion) {
+		long current = read(blockId, blockSize).version();
+		if (!ifVersion.test(current)) {
+			throw new AdapterException(Fault.VERSION_MISMATCH,
+					"block " + blockId + " of VF " + this.id + " is at version " + current
+							+ "; read it again and retry with its ETag",
+					Map.of("vfId", this.id, "blockId", blockId, "version", current));
+		}
 	}
 
 	/**
@@ -125,6 +161,11 @@ final class VirtualFunction {
 
 	synchronized boolean hasEnded() {
 		return this.ended != null;
+	}
+
+	/** How this life ended ({@link Fault#VF_GONE} or {@link Fault#VF_RESET}), or null while it lasts. */
+	synchronized Fault endedBy() {
+		return this.ended;
 	}
 
 	/** Waits for VF writes after the cursor (the PF's block-write poll); see {@link WriteLog#poll}. */

@@ -160,19 +160,19 @@ class FaultController {
 				ndis = NdisStatus.valueOf(status);
 			}
 			catch (IllegalArgumentException ex) {
-				throw malformed("status must be one of " + List.of(NdisStatus.values()), Map.of("status", status));
+				throw malformed("status must be one of " + List.of(NdisStatus.values()), Map.of("ndisStatus", status));
 			}
 		}
 		String delayText = string(body, "delay");
 		Duration delay = (delayText != null) ? PollTimeout.read(delayText.strip()) : null;
 		if (delayText != null && delay == null) {
-			throw malformed("delay must be like 200ms, 2s or PT0.2S", Map.of("delay", delayText));
+			throw malformed("delay must be like 200ms, 2s or PT0.2S", Map.of("member", "delay", "delay", delayText));
 		}
 		JsonNode times = body.get("times");
 		Integer count = (times == null) ? Integer.valueOf(1) : (times.isNull() ? null : integer(body, "times"));
 		JsonNode probability = body.get("probability");
 		if (probability != null && !probability.isNumber()) {
-			throw malformed("probability must be a number over 0 and at most 1", Map.of());
+			throw malformed("probability must be a number over 0 and at most 1", Map.of("member", "probability"));
 		}
 		return new FaultRule(0, on, integer(body, "vfId"), integer(body, "blockId"), action, ndis, delay,
 				integer(body, "length"), count, (probability != null) ? probability.doubleValue() : 1.0);

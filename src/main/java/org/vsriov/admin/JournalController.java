@@ -61,6 +61,8 @@ class JournalController {
 	// timeout is only a fallback.
 	private static final Duration GRACE = Duration.ofSeconds(10);
 
+	private static final List<String> PARAMETERS = List.of("after", "timeout", "vfId", "op", "blockId");
+
 	private final VirtualAdapter adapter;
 
 	private final JsonMapper json;
@@ -101,8 +103,9 @@ class JournalController {
 					+ "deliver, poll-timeout, read, write, oid-request, oid-complete, fault", example = "read")
 			@RequestParam(required = false) String op,
 			@Parameter(description = "Only events of this block") @RequestParam(required = false) Integer blockId) {
+		checkParameters(request.getParameterMap());
 		MediaType format = format(ClientAccept.of(request));
-		Predicate<JournalEvent> filter = filter(vfId, ops(op), blockId);
+		Predicate<JournalEvent> filter = filter(checkVf(vfId), ops(op), checkBlock(blockId));
 		PollTimeout wait = PollTimeout.parse(timeout, this.adapter.properties().poll());
 		Cursor cursor = (after != null) ? this.adapter.journal().check(Cursor.parse(after)) : null;
 		var result = new DeferredResult<ResponseEntity<?>>(wait.duration().plus(GRACE).toMillis());
@@ -174,6 +177,43 @@ class JournalController {
 			}
 		}
 		return MediaType.APPLICATION_JSON;
+	}
+
+	/**
+	 * Every parameter is one this poll knows, given once, with a value: a filter that a typo or an
+	 * empty value made disappear would match every event, and the await would return at once.
+	 */
+	private static void checkParameters(Map<String, String[]> parameters) {
+		parameters.forEach((name, values) -> {
+			if (!PARAMETERS.contains(name)) {
+				throw malformed("unknown parameter \"" + name + "\"; the journal's poll takes " + PARAMETERS, name);
+			}
+			if (values.length != 1 || values[0].isBlank()) {
+				throw malformed(name + " must be given once, with a value", name);
+			}
+		});
+	}
+
+	private @Nullable Integer checkVf(@Nullable Integer vfId) {
+		int vfs = this.adapter.properties().totalVfs();
+		if (vfId != null && (vfId < 0 || vfId >= vfs)) {
+			throw new AdapterException(Fault.INVALID_VF_ID, "vfId must be 0 to " + (vfs - 1) + " (vsriov.total-vfs)",
+					Map.of("vfId", vfId));
+		}
+		return vfId;
+	}
+
+	private @Nullable Integer checkBlock(@Nullable Integer blockId) {
+		int blocks = this.adapter.properties().blockCount();
+		if (blockId != null && (blockId < 0 || blockId >= blocks)) {
+			throw new AdapterException(Fault.INVALID_BLOCK_ID, "blockId must be 0 to " + (blocks - 1)
+					+ " (vsriov.block-count)", Map.of("blockId", blockId));
+		}
+		return blockId;
+	}
+
+	private static AdapterException malformed(String detail, String parameter) {
+		return new AdapterException(Fault.MALFORMED_REQUEST, detail, Map.of("parameter", parameter));
 	}
 
 	private static Set<JournalEvent.Op> ops(@Nullable String op) {

@@ -32,7 +32,7 @@ final class JournalDiagram {
 		return switch (event.op()) {
 			case ALLOCATE, FREE, RESET -> "PF->>vsriov: " + event.op().slug() + " VF " + event.vfId();
 			case INVALIDATE -> "PF->>vsriov: invalidate VF " + event.vfId() + mask(event);
-			case DELIVER -> "vsriov-->>" + vf + ": deliver" + mask(event);
+			case DELIVER -> "vsriov-->>" + vf + ": deliver" + mask(event) + status;
 			case POLL_TIMEOUT -> "vsriov-->>" + vf + ": poll timed out (204)";
 			case READ, WRITE -> (event.role() == JournalEvent.Party.PF)
 					? "PF->>vsriov: " + event.op().slug() + " block " + event.blockId() + " of VF " + event.vfId()
@@ -41,8 +41,9 @@ final class JournalDiagram {
 			case OID_REQUEST -> "vsriov->>PF: OID request " + event.requestId() + ", block " + event.blockId()
 					+ " of VF " + event.vfId() + bytes(event);
 			case OID_COMPLETE -> "PF->>vsriov: complete OID request " + event.requestId() + status;
-			case FAULT -> "Note over " + ("vsriov".equals(vf) ? vf : "vsriov," + vf) + ": fault " + event.faultId() + " fires: " + event.action()
-					+ ((event.status() != null) ? " " + event.status() : "");
+			case FAULT -> "Note over " + ("vsriov".equals(vf) ? vf : "vsriov," + vf) + ": fault " + event.faultId()
+					+ " fires: " + event.action() + ((event.status() != null) ? " " + event.status() : "")
+					+ ((event.blockId() != null) ? " on block " + event.blockId() : "") + mask(event);
 		};
 	}
 
@@ -51,7 +52,7 @@ final class JournalDiagram {
 	}
 
 	private static String bytes(JournalEvent event) {
-		return (event.length() != null) ? ", " + event.length() + " bytes" : "";
+		return (event.length() == null) ? "" : ", " + event.length() + ((event.length() == 1) ? " byte" : " bytes");
 	}
 
 }

@@ -79,19 +79,17 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	@ApiResponse(responseCode = "504", description = "Block source pf: the PF did not complete the request in time (pf-timeout)")
 	ResponseEntity<?> read(@PathVariable int vfId, @PathVariable int blockId,
 			@RequestParam(required = false) Integer length, HttpServletRequest request) {
-		Integer n = (length != null) ? this.adapter.checkLength(length) : null;
-		FaultRule rule = this.adapter.fault(FaultRule.On.VF_READ, vfId, blockId, null);
+		int asked = (length != null) ? this.adapter.checkLength(length) : this.adapter.properties().blockSize();
+		FaultRule rule = this.adapter.fault(FaultRule.On.VF_READ, vfId, blockId, null, asked);
 		if (rule != null) {
-			int asked = (n != null) ? n : this.adapter.properties().blockSize();
 			applyFault(rule, vfId, blockId, asked);
-			if (rule.action() == FaultRule.Action.SHORT_READ) {
-				n = Math.min(asked, rule.length());
-			}
 		}
+		// A short read cuts the answer, not the question: the PF agent still sees the read as asked.
+		int answered = (rule != null && rule.action() == FaultRule.Action.SHORT_READ) ? rule.length() : asked;
 		if (this.pf.answer(vfId)) {
-			return this.pf.read(vfId, blockId, n, request);
+			return this.pf.read(vfId, blockId, asked, answered, request);
 		}
-		return readBlock(vfId, blockId, n, request);
+		return readBlock(vfId, blockId, answered, request);
 	}
 
 	@PutMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -137,7 +135,15 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 	private ResponseEntity<BlockView> write(int vfId, int blockId, byte[] data, String ifMatch, String ifNoneMatch,
 			HttpServletRequest request) {
 		byte[] bytes = (data != null) ? data : new byte[0];
-		this.adapter.checkData(vfId, blockId, bytes);
+		// Every refusal before a fault rule fires, in the order the write checks: a write refused
+		// anyway fires nothing.
+		this.adapter.checkWrite(vfId, blockId, bytes);
+		if (this.pf.answer(vfId)) {
+			PfAnswers.checkUnconditional(vfId, blockId, ifMatch, ifNoneMatch);
+		}
+		else {
+			checkPreconditions(vfId, blockId, ifMatch, ifNoneMatch);
+		}
 		FaultRule rule = this.adapter.fault(FaultRule.On.VF_WRITE, vfId, blockId, null);
 		if (rule != null) {
 			applyFault(rule, vfId, blockId, bytes.length);
@@ -160,6 +166,7 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 			throw PfAnswers.failed(vfId, blockId, rule.status(), null);
 		}
 		if (rule.action() == FaultRule.Action.DELAY) {
+			long mark = this.adapter.restarts();
 			try {
 				Thread.sleep(rule.delay().toMillis());
 			}
@@ -167,6 +174,7 @@ class VfConfigBlockController extends ConfigBlockEndpoint {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("a delayed transfer was interrupted", ex);
 			}
+			this.adapter.checkNotRestartedSince(mark);
 		}
 	}
 

@@ -38,6 +38,11 @@ public abstract class ConfigBlockEndpoint {
 		return response.contentType(MediaType.APPLICATION_JSON).body(BlockView.of(block, n));
 	}
 
+	/** Checks a write's If-Match or If-None-Match (400 if malformed, 412 if it fails) without writing. */
+	protected void checkPreconditions(int vfId, int blockId, String ifMatch, String ifNoneMatch) {
+		this.adapter.checkVersion(vfId, blockId, EntityTags.preconditions(ifMatch, ifNoneMatch));
+	}
+
 	/** Replaces the block's content; a null body is an empty write, refused as such. */
 	protected ResponseEntity<BlockView> writeBlock(int vfId, int blockId, byte[] data, String ifMatch,
 			String ifNoneMatch) {

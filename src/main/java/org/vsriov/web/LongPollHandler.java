@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.Fault;
+import org.vsriov.adapter.Faults;
 import org.vsriov.adapter.PollOutcome;
 import org.vsriov.adapter.PollTimeout;
 import org.vsriov.adapter.VsriovProperties;
@@ -139,7 +140,9 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 				}
 				String after = parameter(query, "after");
 				PollTimeout timeout = PollTimeout.parse(parameter(query, "timeout"), LongPollHandler.this.properties.poll());
-				long deadline = System.nanoTime() + timeout.duration().plus(FALLBACK_GRACE).toNanos();
+				// Past the timeout, the longest a fault rule may delay the answer, and a grace.
+				long deadline = System.nanoTime()
+						+ timeout.duration().plus(Faults.MAX_DELAY).plus(FALLBACK_GRACE).toNanos();
 				this.request.addIdleTimeoutListener((ex) -> !isNotIdle(deadline));
 				this.request.addFailureListener(this::failed);
 				takes = this.stream.takes(after);
@@ -192,7 +195,8 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 			synchronized (this) {
 				waiter = this.answered ? null : this.waiter;
 			}
-			logger.warn("A parked long poll outlived its timeout by " + FALLBACK_GRACE.toSeconds() + " s: "
+			logger.warn("A parked long poll outlived its timeout by " + FALLBACK_GRACE.plus(Faults.MAX_DELAY).toSeconds()
+					+ " s: "
 					+ this.request.getHttpURI().getPathQuery());
 			return waiter != null && waiter.expire();
 		}
@@ -306,9 +310,9 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 
 	private static AdapterException ended(Fault fault, int vfId) {
 		String detail = (fault == Fault.VF_GONE)
-				? "VF " + vfId + " was freed (OID_NIC_SWITCH_FREE_VF) while the poll waited; it is not found until "
-						+ "the PF allocates it again"
-				: "VF " + vfId + " was reset (OID_SRIOV_RESET_VF) while the poll waited; re-read every block you "
+				? "VF " + vfId + " was freed (OID_NIC_SWITCH_FREE_VF, or a reset of the whole adapter) before the poll "
+						+ "was answered; once it is allocated again, re-read every block and poll without a cursor"
+				: "VF " + vfId + " was reset (OID_SRIOV_RESET_VF) before the poll was answered; re-read every block you "
 						+ "care about and poll again without a cursor";
 		return new AdapterException(fault, detail, Map.of("vfId", vfId));
 	}

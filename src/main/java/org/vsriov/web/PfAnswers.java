@@ -2,6 +2,7 @@ package org.vsriov.web;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -49,16 +50,17 @@ public final class PfAnswers {
 	}
 
 	/**
-	 * NdisMReadConfigBlock as OID_SRIOV_READ_VF_CONFIG_BLOCK: the PF's bytes, raw if the client
-	 * prefers that, else JSON. Returns null: the answer comes later.
+	 * NdisMReadConfigBlock as OID_SRIOV_READ_VF_CONFIG_BLOCK of {@code length} bytes: the PF's
+	 * bytes, at most {@code cutTo} of them (a fault rule's short read cuts the answer), raw if the
+	 * client prefers that, else JSON. Returns null: the answer comes later.
 	 */
-	public @Nullable ResponseEntity<?> read(int vfId, int blockId, @Nullable Integer length, HttpServletRequest request) {
-		int n = (length != null) ? length : this.adapter.properties().blockSize();
+	public @Nullable ResponseEntity<?> read(int vfId, int blockId, int length, int cutTo, HttpServletRequest request) {
 		boolean raw = ContentNegotiation.prefersRaw(request);
 		var result = deferred();
-		OidRequest asked = this.adapter.readFromPf(vfId, blockId, n, (outcome) -> {
+		OidRequest asked = this.adapter.readFromPf(vfId, blockId, length, (outcome) -> {
 			if (outcome instanceof OidOutcome.Completed completed) {
-				byte[] bytes = completed.data();
+				byte[] bytes = (completed.data().length > cutTo) ? Arrays.copyOf(completed.data(), cutTo)
+						: completed.data();
 				result.setResult(raw
 						? ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(bytes)
 						: ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
@@ -79,11 +81,7 @@ public final class PfAnswers {
 	 */
 	public @Nullable ResponseEntity<BlockView> write(int vfId, int blockId, byte @Nullable [] data,
 			@Nullable String ifMatch, @Nullable String ifNoneMatch, HttpServletRequest request) {
-		if (ifMatch != null || ifNoneMatch != null) {
-			throw new AdapterException(Fault.MALFORMED_REQUEST, "VF " + vfId + " has its blocks answered by the PF "
-					+ "(block source pf), and versions belong to vsriov's store: write without If-Match or If-None-Match",
-					Map.of("vfId", vfId, "blockId", blockId));
-		}
+		checkUnconditional(vfId, blockId, ifMatch, ifNoneMatch);
 		var result = deferred();
 		OidRequest asked = this.adapter.writeToPf(vfId, blockId, (data != null) ? data : new byte[0], (outcome) -> {
 			if (outcome instanceof OidOutcome.Completed completed) {
@@ -96,6 +94,18 @@ public final class PfAnswers {
 		});
 		start(result, request, asked);
 		return null;
+	}
+
+	/**
+	 * Refuses a conditional write of a VF whose blocks the PF answers: versions belong to vsriov's store.
+	 * @throws AdapterException {@link Fault#MALFORMED_REQUEST} if it has If-Match or If-None-Match
+	 */
+	public static void checkUnconditional(int vfId, int blockId, @Nullable String ifMatch, @Nullable String ifNoneMatch) {
+		if (ifMatch != null || ifNoneMatch != null) {
+			throw new AdapterException(Fault.MALFORMED_REQUEST, "VF " + vfId + " has its blocks answered by the PF "
+					+ "(block source pf), and versions belong to vsriov's store: write without If-Match or If-None-Match",
+					Map.of("vfId", vfId, "blockId", blockId));
+		}
 	}
 
 	private DeferredResult<ResponseEntity<?>> deferred() {

@@ -42,6 +42,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	 * When a client refused for want of room should come back: parked polls end every second or so
 	 * under traffic, and Kubernetes' API server answers its own 429s the same way.
 	 */
+	// The members of RFC 9457 itself, which an extension member must not shadow.
+	private static final java.util.Set<String> RESERVED = java.util.Set.of("type", "title", "status", "detail", "instance");
+
 	static final String RETRY_AFTER_SECONDS = "1";
 
 	/**
@@ -87,7 +90,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	static ResponseEntity<ProblemDetail> problem(AdapterException ex) {
 		ProblemType kind = ProblemType.of(ex.fault());
 		ProblemDetail problem = kind.problem(ex.getMessage());
-		ex.values().forEach(problem::setProperty);
+		// The offending values, under names of their own: never over a member RFC 9457 defines.
+		ex.values().forEach((name, value) -> problem.setProperty(RESERVED.contains(name) ? "value" : name, value));
 		var answer = ResponseEntity.status(kind.status());
 		if (kind == ProblemType.TOO_MANY_POLLS || kind == ProblemType.SERVICE_STOPPING) {
 			answer.header(HttpHeaders.RETRY_AFTER,
@@ -102,7 +106,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 			HttpStatusCode status, WebRequest request) {
 		String name = String.valueOf((ex instanceof MethodArgumentTypeMismatchException argument) ? argument.getName()
 				: ex.getPropertyName());
-		ProblemDetail problem = notDecimal(name, String.valueOf(ex.getValue()), this.properties);
+		// A parameter given twice arrives as an array: its values as they were sent, not Java's text of it.
+		Object value = ex.getValue();
+		String text = (value instanceof Object[] values) ? String.join(",", java.util.Arrays.stream(values)
+			.map(String::valueOf)
+			.toList()) : String.valueOf(value);
+		ProblemDetail problem = notDecimal(name, text, this.properties);
+		if (value instanceof Object[] values && values.length > 1) {
+			problem.setDetail(name + " is given " + values.length + " times; give it once. " + problem.getDetail());
+		}
 		return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Fault rules in the adapter: matching, counting under concurrency, seeded chances, and the actions
  * the adapter itself carries out (on deliveries, OID requests, and reset or free before a step).
- * What the web layer does with fail, short-read, delay and drop is FaultServerTest's.
+ * What the web layer does with fail, short-read, delay and drop is InstrumentServerTest's.
  */
 class FaultsTest {
 
@@ -177,6 +178,51 @@ class FaultsTest {
 		assertThat(read.get(10, TimeUnit.SECONDS)).isInstanceOf(OidOutcome.Completed.class);
 		assertThat(JournalTest.all(adapter, (event) -> true)).extracting(JournalEvent::op).containsExactly(
 				JournalEvent.Op.FAULT, JournalEvent.Op.OID_REQUEST, JournalEvent.Op.OID_COMPLETE, JournalEvent.Op.READ);
+	}
+
+	@Test
+	void aStepDelayedAcrossAResetOfTheAdapterShouldNotBeTaken() throws Exception {
+		VirtualAdapter adapter = adapter(0);
+		CompletableFuture<BlockMask> invalidated = adapter.later(Duration.ofMillis(300),
+				() -> adapter.invalidate(0, BlockMask.parse("0x2")));
+		adapter.restart();
+		assertThatThrownBy(() -> invalidated.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AdapterException.class);
+		assertThat(adapter.state(0).pendingMask()).isEqualTo(BlockMask.NONE);
+		assertThat(JournalTest.all(adapter, (event) -> true)).isEmpty();
+	}
+
+	@Test
+	void anOidRequestDelayedAcrossAVfResetShouldEndWithVfReset() throws Exception {
+		VirtualAdapter adapter = adapter(0);
+		adapter.blockSource(1, BlockSource.PF);
+		adapter.faults().add(rule(FaultRule.On.OID_REQUEST, 1, null, FaultRule.Action.DELAY, Duration.ofMillis(300), 1));
+		var read = new CompletableFuture<OidOutcome>();
+		adapter.readFromPf(1, 2, 4, read::complete);
+		adapter.reset(1);
+		assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(new OidOutcome.Ended(Fault.VF_RESET));
+		var taken = new CompletableFuture<PollOutcome<List<OidRequest>>>();
+		adapter.pollOidRequests(null, PollTimeout.parse("0", adapter.properties().poll()), taken::complete);
+		assertThat(taken.join()).isInstanceOf(PollOutcome.TimedOut.class);
+	}
+
+	@Test
+	void aShortReadShouldFireOnlyForAReadOfMoreBytesThanItLeaves() {
+		VirtualAdapter adapter = adapter(0);
+		adapter.faults().add(rule(FaultRule.On.VF_READ, 0, null, FaultRule.Action.SHORT_READ, null, 1));
+		assertThat(adapter.fault(FaultRule.On.VF_READ, 0, 1, null, 4)).isNull();
+		assertThat(adapter.fault(FaultRule.On.VF_READ, 0, 1, null, 5)).isNotNull();
+	}
+
+	@Test
+	void aBroadcastShouldMeetTheRulesOfEachVf() {
+		VirtualAdapter adapter = adapter(0);
+		adapter.faults().add(rule(FaultRule.On.INVALIDATION, 1, null, FaultRule.Action.DROP, null, 1));
+		adapter.faults().add(rule(FaultRule.On.INVALIDATION, 2, null, FaultRule.Action.FREE_VF, null, 1));
+		Map<Integer, BlockMask> pending = adapter.invalidateAll(BlockMask.parse("0x1"));
+		assertThat(pending).containsOnlyKeys(0, 1, 3);
+		assertThat(pending.get(0)).isEqualTo(BlockMask.parse("0x1"));
+		assertThat(pending.get(1)).isEqualTo(BlockMask.NONE);
+		assertThat(adapter.state(1).pendingMask()).isEqualTo(BlockMask.NONE);
 	}
 
 	@Test

@@ -164,6 +164,35 @@ class JournalTest {
 	}
 
 	@Test
+	void aRestartShouldAnswerWaitingPollsWithTheEmptyJournalsCursor() throws Exception {
+		VirtualAdapter adapter = adapter(100);
+		adapter.read(0, 1, Role.VF);
+		CompletableFuture<PollOutcome<List<JournalEvent>>> waiting = poll(adapter, null,
+				(event) -> event.op() == JournalEvent.Op.WRITE, "30s");
+		assertThat(waiting).isNotDone();
+		adapter.restart();
+		var timedOut = (PollOutcome.TimedOut<List<JournalEvent>>) Polls.await(waiting);
+		adapter.write(0, 2, new byte[] { 1 }, Role.VF, (version) -> true);
+		var next = (PollOutcome.Delivered<List<JournalEvent>>) Polls.await(poll(adapter, timedOut.cursor(),
+				(event) -> true, "0"));
+		assertThat(next.news()).extracting(JournalEvent::op).containsExactly(JournalEvent.Op.WRITE);
+	}
+
+	@Test
+	void lifecycleEventsShouldComeBeforeAnythingOfTheLifeTheyStart() {
+		VirtualAdapter adapter = adapter(100);
+		adapter.allocate(6);
+		adapter.invalidate(6, BlockMask.parse("0x1"));
+		adapter.reset(6);
+		adapter.write(6, 1, new byte[] { 1 }, Role.PF, (version) -> true);
+		adapter.read(6, 1, Role.VF);
+		adapter.free(6);
+		assertThat(all(adapter, (event) -> true)).extracting(JournalEvent::op).containsExactly(JournalEvent.Op.ALLOCATE,
+				JournalEvent.Op.INVALIDATE, JournalEvent.Op.RESET, JournalEvent.Op.WRITE, JournalEvent.Op.READ,
+				JournalEvent.Op.FREE);
+	}
+
+	@Test
 	void aJournalWithNoRetentionShouldRecordNothing() throws Exception {
 		VirtualAdapter adapter = adapter(0);
 		adapter.read(0, 1, Role.VF);

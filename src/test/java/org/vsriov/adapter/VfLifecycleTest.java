@@ -168,10 +168,10 @@ class VfLifecycleTest {
 		var stats = new AdapterStats();
 		var timer = Executors.newSingleThreadScheduledExecutor();
 		try {
-			var cache = new InvalidationCache(5, 1, VsriovProperties.Poll.defaults(), timer, stats,
-					new Journal(0, 1, Clock.systemUTC(), timer));
+			var journal = new Journal(0, 1, Clock.systemUTC(), timer);
+			var cache = new InvalidationCache(5, 1, VsriovProperties.Poll.defaults(), timer, stats, journal);
 			var log = new WriteLog(5, 1, 16, VsriovProperties.Poll.defaults(), timer, stats);
-			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log, BlockSource.STORE);
+			var vf = new VirtualFunction(5, 1, new ConfigBlock[64], cache, log, BlockSource.STORE, journal);
 			assertThat(vf.end(Fault.VF_RESET, () -> { })).isZero();
 			assertThat(vf.end(Fault.VF_GONE, () -> { })).as("a second end").isNegative();
 
@@ -186,6 +186,7 @@ class VfLifecycleTest {
 			assertThat(vf.write(0, new byte[] { 1 }, 128, Role.VF, (version) -> true, () -> 1, Instant.now()))
 				.as("write passed on")
 				.isNull();
+			assertThat(vf.read(0, 128, 128, Role.VF)).as("read passed on").isNull();
 			assertThat(stats.parkedPolls()).isZero();
 		}
 		finally {

@@ -111,6 +111,7 @@ class InstrumentServerTest {
 		try (Socket socket = RawHttp.send(this.port, "GET /api/v1/vfs/0/invalidations?timeout=30s&after=" + cursor
 				+ " HTTP/1.1\r\nHost: x\r\n\r\n")) {
 			InputStream in = socket.getInputStream();
+			awaitWaiters(0);
 			this.http.send("POST", "/api/v1/pf/vfs/0/invalidations", "{\"blocks\": [1, 2]}");
 			assertThat(in.read()).isEqualTo(-1);
 		}
@@ -132,6 +133,69 @@ class InstrumentServerTest {
 	}
 
 	@Test
+	void aWriteRefusedAnywayShouldFireNothing() throws Exception {
+		String cursor = JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/0", null).body()).get("cursor").asString();
+		fault("{\"on\": \"vf-write\", \"vfId\": 0, \"action\": \"reset-vf\"}");
+		assertThat(this.http.send("PUT", "/api/v1/vfs/0/config-blocks/1", "{\"hex\": \"01\"}", "If-Match", "\"999\"")
+			.statusCode()).isEqualTo(412);
+		assertThat(this.http.send("PUT", "/api/v1/vfs/0/config-blocks/1", "{\"hex\": \"01\"}", "If-Match", "999")
+			.statusCode()).isEqualTo(400);
+		assertThat(this.http.send("PUT", "/api/v1/vfs/0/config-blocks/1", "{\"hex\": \"\"}").statusCode()).isEqualTo(400);
+		assertThat(JSON.readTree(this.http.send("GET", "/api/v1/admin/faults", null).body()).get("faults").get(0)
+			.get("fired").asInt()).isZero();
+		assertThat(this.http.send("GET", "/api/v1/vfs/0/invalidations?timeout=0&after=" + cursor, null).statusCode())
+			.isEqualTo(204);
+		// The next write that is taken resets the VF first.
+		assertThat(this.http.send("PUT", "/api/v1/vfs/0/config-blocks/1", "{\"hex\": \"01\"}").statusCode()).isEqualTo(200);
+		assertThat(this.http.send("GET", "/api/v1/vfs/0/invalidations?timeout=0&after=" + cursor, null).statusCode())
+			.isEqualTo(410);
+	}
+
+	@Test
+	void aDelayedReadShouldWaitFirst() throws Exception {
+		fault("{\"on\": \"vf-read\", \"vfId\": 1, \"action\": \"delay\", \"delay\": \"300ms\"}");
+		long start = System.nanoTime();
+		assertThat(this.http.send("GET", "/api/v1/vfs/1/config-blocks/1", null).statusCode()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	@Test
+	void aFreeBeforeADeliveryOrAnOidRequestShouldEndTheStep() throws Exception {
+		String cursor = JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/2", null).body()).get("cursor").asString();
+		fault("{\"on\": \"delivery\", \"vfId\": 2, \"action\": \"free-vf\"}");
+		CompletableFuture<HttpResponse<String>> poll = this.http.sendAsync("GET",
+				"/api/v1/vfs/2/invalidations?timeout=30s&after=" + cursor, null);
+		awaitWaiters(2);
+		this.http.send("POST", "/api/v1/pf/vfs/2/invalidations", "{\"blocks\": [1]}");
+		HttpResponse<String> gone = poll.get(10, TimeUnit.SECONDS);
+		assertThat(gone.statusCode()).isEqualTo(410);
+		assertThat(JSON.readTree(gone.body()).get("type").asString()).endsWith("/vf-gone");
+
+		this.http.send("PUT", "/api/v1/pf/vfs/3/block-source", "{\"blockSource\": \"pf\"}");
+		fault("{\"on\": \"oid-request\", \"vfId\": 3, \"action\": \"free-vf\"}");
+		assertThat(this.http.send("GET", "/api/v1/vfs/3/config-blocks/1", null).statusCode()).isEqualTo(404);
+		assertThat(this.http.send("GET", "/api/v1/pf/oid-requests?timeout=0", null).statusCode()).isEqualTo(204);
+	}
+
+	/** With block source pf: a fail never reaches the PF, and a short read cuts the PF's answer, not the request. */
+	@Test
+	void failAndShortReadShouldActOnWhatTheVfGetsWhenThePfAnswers() throws Exception {
+		this.http.send("PUT", "/api/v1/pf/vfs/1/block-source", "{\"blockSource\": \"pf\"}");
+		fault("{\"on\": \"vf-read\", \"vfId\": 1, \"blockId\": 2, \"action\": \"fail\"}");
+		assertThat(this.http.send("GET", "/api/v1/vfs/1/config-blocks/2", null).statusCode()).isEqualTo(502);
+		assertThat(this.http.send("GET", "/api/v1/pf/oid-requests?timeout=0", null).statusCode()).isEqualTo(204);
+
+		fault("{\"on\": \"vf-read\", \"vfId\": 1, \"action\": \"short-read\", \"length\": 3}");
+		CompletableFuture<HttpResponse<String>> read = this.http.sendAsync("GET", "/api/v1/vfs/1/config-blocks/4?length=8", null);
+		JsonNode request = JSON.readTree(this.http.send("GET", "/api/v1/pf/oid-requests?timeout=10s", null).body())
+			.get("requests").get(0);
+		assertThat(request.get("length").asInt()).isEqualTo(8);
+		assertThat(this.http.send("POST", "/api/v1/pf/oid-requests/" + request.get("requestId").asLong(),
+				"{\"status\": \"NDIS_STATUS_SUCCESS\", \"hex\": \"0102030405060708\"}").statusCode()).isEqualTo(204);
+		assertThat(JSON.readTree(read.get(10, TimeUnit.SECONDS).body()).get("hex").asString()).isEqualTo("010203");
+	}
+
+	@Test
 	void badRulesShouldBeRefusedWithTheirMistakeNamed() throws Exception {
 		for (String body : new String[] { "{\"on\": \"vf-read\"}", "{\"on\": \"vf-reed\", \"action\": \"fail\"}",
 				"{\"on\": \"vf-read\", \"action\": \"drop\"}", "{\"on\": \"vf-read\", \"action\": \"fail\", \"tims\": 2}",
@@ -141,6 +205,7 @@ class InstrumentServerTest {
 				"{\"on\": \"vf-read\", \"action\": \"fail\", \"probability\": 1.5}", "[]" }) {
 			HttpResponse<String> refused = fault(body);
 			assertThat(refused.statusCode()).as(body).isEqualTo(400);
+			assertThat(JSON.readTree(refused.body()).get("status").asInt()).as(body).isEqualTo(400);
 			assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		}
 		assertThat(JSON.readTree(this.http.send("GET", "/api/v1/admin/faults", null).body()).get("faults").size()).isZero();
@@ -211,6 +276,14 @@ class InstrumentServerTest {
 		assertThat(this.http.send("GET", "/api/v1/admin/journal?op=reed&timeout=0", null).statusCode()).isEqualTo(400);
 		assertThat(this.http.send("GET", "/api/v1/admin/journal?after=nonsense&timeout=0", null).statusCode()).isEqualTo(400);
 		assertThat(this.http.send("GET", "/api/v1/admin/journal?vfId=x&timeout=0", null).statusCode()).isEqualTo(400);
+		// A filter lost to a typo, an empty value or a second value would match every event: refused.
+		for (String query : new String[] { "vfid=0", "vfId=", "op=", "vfId=0&vfId=1", "op=read&op=write", "vfId=8",
+				"blockId=64", "blockId=-1" }) {
+			HttpResponse<String> refused = this.http.send("GET", "/api/v1/admin/journal?timeout=0&" + query, null);
+			assertThat(refused.statusCode()).as(query).isEqualTo(400);
+			assertThat(refused.headers().firstValue("Content-Type")).as(query).hasValue("application/problem+json");
+			assertThat(refused.body()).as(query).doesNotContain("java.lang");
+		}
 		String cursor = this.http.send("GET", "/api/v1/admin/journal?timeout=0", null).headers()
 			.firstValue("Vsriov-Cursor").orElseThrow();
 		this.http.send("GET", "/api/v1/vfs/0/config-blocks/1", null);
@@ -218,6 +291,15 @@ class InstrumentServerTest {
 		HttpResponse<String> stale = this.http.send("GET", "/api/v1/admin/journal?timeout=0&after=" + cursor, null);
 		assertThat(stale.statusCode()).isEqualTo(410);
 		assertThat(JSON.readTree(stale.body()).get("type").asString()).endsWith("/stale-cursor");
+	}
+
+	/** Waits until a poll of the VF is parked, as the PF sees it. */
+	private void awaitWaiters(int vfId) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (JSON.readTree(this.http.send("GET", "/api/v1/pf/vfs/" + vfId, null).body()).get("waiters").asInt() == 0) {
+			assertThat(System.nanoTime()).as("a parked poll of VF " + vfId).isLessThan(deadline);
+			Thread.onSpinWait();
+		}
 	}
 
 	private HttpResponse<String> fault(String body) throws Exception {
