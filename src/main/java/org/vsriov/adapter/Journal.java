@@ -16,6 +16,9 @@ import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Every operation of the adapter, in one order, for tests to await and assert on: the newest
  * {@code retention} events, in a ring.
@@ -30,6 +33,8 @@ import java.util.function.Predicate;
  * so no event is missed between a poll's look and its park.
  */
 public final class Journal {
+
+	private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
 	// The cursors' vfId: the journal belongs to no VF.
 	private static final int ADAPTER = -1;
@@ -218,18 +223,29 @@ public final class Journal {
 		}
 	}
 
-	/** The scanner's loop: a scan each time one is asked for, until the service stops. */
+	/**
+	 * The scanner's loop: a scan each time one is asked for, until the service stops. The flag is
+	 * looked at before parking, never only after: a wake-up that a lock inside a scan used up (the
+	 * timer's, Jetty's) must not leave a scan asked for and the scanner asleep.
+	 */
 	private void scanWhenAsked() {
 		while (!this.closed) {
-			LockSupport.park(this);
 			// Cleared before the scan: an event recorded during it asks for another.
-			if (this.scanAsked.getAndSet(false)) {
-				List<Await> all;
-				synchronized (this.awaits) {
-					all = new ArrayList<>(this.awaits);
-				}
-				for (Await await : all) {
+			if (!this.scanAsked.getAndSet(false)) {
+				LockSupport.park(this);
+				continue;
+			}
+			List<Await> all;
+			synchronized (this.awaits) {
+				all = new ArrayList<>(this.awaits);
+			}
+			for (Await await : all) {
+				try {
 					await.scan();
+				}
+				catch (RuntimeException ex) {
+					// A poll's answer that could not be given: that poll's loss, not the other polls'.
+					LOG.warn("A journal poll could not be answered", ex);
 				}
 			}
 		}

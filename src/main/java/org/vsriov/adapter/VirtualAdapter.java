@@ -233,7 +233,7 @@ public class VirtualAdapter implements AutoCloseable {
 			Consumer<PollOutcome<BlockMask>> callback) {
 		VirtualFunction vf = vf(vfId);
 		Cursor cursor = (after != null) ? vf.check(Cursor.parse(after), Cursor.Stream.INVALIDATIONS) : null;
-		return vf.invalidations().poll(cursor, timeout, (outcome) -> answered(vfId, outcome, callback));
+		return vf.invalidations().poll(cursor, timeout, (outcome) -> answered(vf, outcome, callback));
 	}
 
 	/**
@@ -242,7 +242,9 @@ public class VirtualAdapter implements AutoCloseable {
 	 * sent, as it is sent: a delivery (after its delay; {@code dropped} when it is lost on the way;
 	 * none when a reset or free comes first), or a timeout.
 	 */
-	private void answered(int vfId, PollOutcome<BlockMask> outcome, Consumer<PollOutcome<BlockMask>> callback) {
+	private void answered(VirtualFunction life, PollOutcome<BlockMask> outcome,
+			Consumer<PollOutcome<BlockMask>> callback) {
+		int vfId = life.id();
 		if (!(outcome instanceof PollOutcome.Delivered<BlockMask> delivered)) {
 			if (outcome instanceof PollOutcome.TimedOut<BlockMask> timedOut && this.journal.on()) {
 				this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.POLL_TIMEOUT, vfId)
@@ -257,7 +259,15 @@ public class VirtualAdapter implements AutoCloseable {
 			callback.accept(outcome);
 		}
 		else if (rule.action() == FaultRule.Action.DELAY) {
+			long mark = this.restarts.get();
 			Runnable send = () -> {
+				// A reset of the adapter, or a free or reset of the VF, during the delay comes before the
+				// delivery: the poll ends as that ended its VF's life, and nothing is journaled.
+				Fault ended = (this.restarts.get() != mark) ? Fault.VF_GONE : life.endedBy();
+				if (ended != null) {
+					callback.accept(new PollOutcome.Ended<>(ended, vfId));
+					return;
+				}
 				journalDelivery(vfId, delivered, null);
 				callback.accept(outcome);
 			};
@@ -441,7 +451,13 @@ public class VirtualAdapter implements AutoCloseable {
 		if (!this.journal.on()) {
 			return callback;
 		}
+		// Not journaled once the adapter was reset since: the reset emptied the journal of its time.
+		long mark = this.restarts.get();
 		return (outcome) -> {
+			if (this.restarts.get() != mark) {
+				callback.accept(outcome);
+				return;
+			}
 			if (outcome instanceof OidOutcome.Completed completed) {
 				journalTransfer(op, vfId, blockId, completed.data().length, NdisStatus.NDIS_STATUS_SUCCESS.name());
 			}
@@ -557,9 +573,13 @@ public class VirtualAdapter implements AutoCloseable {
 	 * for the PF ended the same way), then VFs 0..initialVfs-1 allocated with zeroed blocks.
 	 */
 	public void restart() {
-		this.restarts.incrementAndGet();
 		this.faults.clear(true);
-		this.vfs.restart(this.journal::restart);
+		this.vfs.restart(() -> {
+			// Once every VF is freed: a step a delay holds from before is dropped, one that starts now
+			// finds no VF until the initial ones are allocated again.
+			this.restarts.incrementAndGet();
+			this.journal.restart();
+		});
 	}
 
 	public VfState state(int vfId) {

@@ -192,6 +192,22 @@ class FaultsTest {
 	}
 
 	@Test
+	void aDeliveryDelayedAcrossAResetShouldEndAsTheResetEndedItsVf() throws Exception {
+		VirtualAdapter adapter = adapter(0);
+		adapter.faults().add(rule(FaultRule.On.DELIVERY, null, null, FaultRule.Action.DELAY, Duration.ofMillis(300), null));
+		CompletableFuture<PollOutcome<BlockMask>> first = Polls.poll(adapter, 0, Polls.startCursor(adapter, 0), "30s");
+		adapter.invalidate(0, BlockMask.parse("0x1"));
+		adapter.reset(0);
+		assertThat(Polls.await(first)).isEqualTo(new PollOutcome.Ended<BlockMask>(Fault.VF_RESET, 0));
+
+		CompletableFuture<PollOutcome<BlockMask>> second = Polls.poll(adapter, 1, Polls.startCursor(adapter, 1), "30s");
+		adapter.invalidate(1, BlockMask.parse("0x1"));
+		adapter.restart();
+		assertThat(Polls.await(second)).isEqualTo(new PollOutcome.Ended<BlockMask>(Fault.VF_GONE, 1));
+		assertThat(JournalTest.all(adapter, (event) -> true)).isEmpty();
+	}
+
+	@Test
 	void anOidRequestDelayedAcrossAVfResetShouldEndWithVfReset() throws Exception {
 		VirtualAdapter adapter = adapter(0);
 		adapter.blockSource(1, BlockSource.PF);
