@@ -69,6 +69,12 @@ public record JournalEvent(long seq, Instant at, Party role, Op op, @Nullable In
 		return new JournalEvent(0, Instant.EPOCH, role, op, vfId, null, null, null, null, null, null, null, null, null);
 	}
 
+	/** A block read or write before the journal gives it its place and time. */
+	static JournalEvent transfer(Party role, Op op, int vfId, int blockId, int length) {
+		return new JournalEvent(0, Instant.EPOCH, role, op, vfId, blockId, null, length, null, null, null, null, null,
+				null);
+	}
+
 	JournalEvent at(long seq, Instant at) {
 		return new JournalEvent(seq, at, this.role, this.op, this.vfId, this.blockId, this.mask, this.length,
 				this.version, this.status, this.cursor, this.requestId, this.faultId, this.action);

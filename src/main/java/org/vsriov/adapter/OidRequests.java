@@ -111,8 +111,8 @@ final class OidRequests {
 			this.issued++;
 			this.pending.put(request.requestId(), entry);
 			if (this.journal.on()) {
-				this.journal.record(JournalEvent.of(JournalEvent.Party.VF, JournalEvent.Op.OID_REQUEST, life.id())
-					.block(blockId).length(length).request(request.requestId()));
+				this.journal.record(JournalEvent.transfer(JournalEvent.Party.VF, JournalEvent.Op.OID_REQUEST, life.id(),
+						blockId, length).request(request.requestId()));
 			}
 			this.stats.oidRequested();
 			wakeUps = this.waiting.drain(this::news);

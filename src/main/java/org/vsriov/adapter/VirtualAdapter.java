@@ -327,10 +327,7 @@ public class VirtualAdapter implements AutoCloseable {
 	/** Journals a VF's read or write that ended otherwise than with vsriov's store. */
 	private void journalTransfer(JournalEvent.Op op, int vfId, int blockId, int length, String status) {
 		if (this.journal.on()) {
-			this.journal.record(JournalEvent.of(JournalEvent.Party.VF, op, vfId)
-				.block(blockId)
-				.length(length)
-				.status(status));
+			this.journal.record(JournalEvent.transfer(JournalEvent.Party.VF, op, vfId, blockId, length).status(status));
 		}
 	}
 

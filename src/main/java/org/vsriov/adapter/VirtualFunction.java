@@ -72,10 +72,8 @@ final class VirtualFunction {
 		}
 		ConfigBlock block = read(blockId, blockSize);
 		if (this.journal.on()) {
-			this.journal.record(JournalEvent.of(JournalEvent.party(reader), JournalEvent.Op.READ, this.id)
-				.block(blockId)
-				.length(length)
-				.version(block.version()));
+			this.journal.record(JournalEvent.transfer(JournalEvent.party(reader), JournalEvent.Op.READ, this.id, blockId,
+					length).version(block.version()));
 		}
 		return block;
 	}
@@ -101,10 +99,8 @@ final class VirtualFunction {
 			block = new ConfigBlock(this.id, blockId, data, blockSize, versions.getAsLong(), writer, now);
 			this.blocks[blockId] = block;
 			if (this.journal.on()) {
-				this.journal.record(JournalEvent.of(JournalEvent.party(writer), JournalEvent.Op.WRITE, this.id)
-					.block(blockId)
-					.length(data.length)
-					.version(block.version()));
+				this.journal.record(JournalEvent.transfer(JournalEvent.party(writer), JournalEvent.Op.WRITE, this.id,
+						blockId, data.length).version(block.version()));
 			}
 			if (writer == Role.VF) {
 				wakeUps = this.writes.append(new BlockWrite(blockId, data, block.version(), now));

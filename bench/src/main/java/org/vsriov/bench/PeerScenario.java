@@ -183,10 +183,7 @@ final class PeerScenario {
 		scenario.add("p50", ratio(measured.p(50), off.p(50)), "x");
 		scenario.add("p99", ratio(measured.p(99), off.p(99)), "x");
 		scenario.add("RSS, polls parked", ratio(measured.rssBytes, off.rssBytes), "x");
-		double others = Math.max(measured.othersCores, off.othersCores);
-		scenario.atMost(MachineLoad.comparable(others) ? "comparable: other processes' CPU, the busier window"
-				: "NOT COMPARABLE: other processes' CPU, the busier window", others * 100, "% core",
-				MachineLoad.MAX_OTHERS_CORES * 100);
+		comparability(scenario, measured, off);
 	}
 
 	private String load() {
@@ -320,7 +317,12 @@ final class PeerScenario {
 		scenario.add("p99.9", ratio(vsriov.p(99.9), nchan.p(99.9)), "x");
 		scenario.add("deliveries/s", ratio(vsriov.deliveriesPerSecond(), nchan.deliveriesPerSecond()), "x");
 		scenario.add("RSS, polls parked", ratio(vsriov.rssBytes, nchan.rssBytes), "x");
-		double others = Math.max(vsriov.othersCores, nchan.othersCores);
+		comparability(scenario, vsriov, nchan);
+	}
+
+	/** Whether two windows can be compared: what other processes took in the busier of them. */
+	private static void comparability(Report.Scenario scenario, Window a, Window b) {
+		double others = Math.max(a.othersCores, b.othersCores);
 		scenario.atMost(MachineLoad.comparable(others) ? "comparable: other processes' CPU, the busier window"
 				: "NOT COMPARABLE: other processes' CPU, the busier window", others * 100, "% core",
 				MachineLoad.MAX_OTHERS_CORES * 100);
