@@ -33,7 +33,7 @@ record Options(boolean smoke, Path serverJar, Path cdsArchive, Path fatJar, Stri
 
 	// What the server runs with: see docs/performance.md for why.
 	static final String DEFAULT_JVM_ARGS = "-XX:+UseParallelGC -XX:ParallelGCThreads=16 -Xmx280m -Xmn48m -XX:+ExitOnOutOfMemoryError"
-			+ " -Dserver.jetty.threads.max=64";
+			+ " -Dserver.jetty.threads.max=16";
 
 	static final String USAGE = """
 			usage: bench/run [--smoke] [--only latency,throughput,capacity,start,overload,peer,pf-agent,journal] [--attacks stalled,slowloris,flood,sigterm]
