@@ -113,11 +113,11 @@ public class VirtualAdapter implements AutoCloseable {
 	 */
 	public <T> CompletableFuture<T> later(Duration delay, Supplier<T> task) {
 		var result = new CompletableFuture<T>();
-		long epoch = this.restarts.get();
+		long mark = restarts();
 		try {
 			this.timer.schedule(() -> {
 				try {
-					checkNotRestartedSince(epoch);
+					checkNotRestartedSince(mark);
 					result.complete(task.get());
 				}
 				catch (RuntimeException ex) {
@@ -136,13 +136,17 @@ public class VirtualAdapter implements AutoCloseable {
 		return this.restarts.get();
 	}
 
+	private boolean restartedSince(long mark) {
+		return this.restarts.get() != mark;
+	}
+
 	/**
 	 * Checks that the adapter was not reset to its start since the mark: a step a fault rule delayed
 	 * across a reset is not taken, so that nothing of before the reset lands after it.
 	 * @throws AdapterException {@link Fault#VF_GONE} if it was
 	 */
 	public void checkNotRestartedSince(long mark) {
-		if (this.restarts.get() != mark) {
+		if (restartedSince(mark)) {
 			throw new AdapterException(Fault.VF_GONE, "the adapter was reset to its start (POST /api/v1/admin/reset) "
 					+ "while a fault rule delayed this request; every VF was freed: nothing was done");
 		}
@@ -259,11 +263,11 @@ public class VirtualAdapter implements AutoCloseable {
 			callback.accept(outcome);
 		}
 		else if (rule.action() == FaultRule.Action.DELAY) {
-			long mark = this.restarts.get();
+			long mark = restarts();
 			Runnable send = () -> {
 				// A reset of the adapter, or a free or reset of the VF, during the delay comes before the
 				// delivery: the poll ends as that ended its VF's life, and nothing is journaled.
-				Fault ended = (this.restarts.get() != mark) ? Fault.VF_GONE : life.endedBy();
+				Fault ended = restartedSince(mark) ? Fault.VF_GONE : life.endedBy();
 				if (ended != null) {
 					callback.accept(new PollOutcome.Ended<>(ended, vfId));
 					return;
@@ -449,9 +453,9 @@ public class VirtualAdapter implements AutoCloseable {
 			return callback;
 		}
 		// Not journaled once the adapter was reset since: the reset emptied the journal of its time.
-		long mark = this.restarts.get();
+		long mark = restarts();
 		return (outcome) -> {
-			if (this.restarts.get() != mark) {
+			if (restartedSince(mark)) {
 				callback.accept(outcome);
 				return;
 			}
