@@ -85,6 +85,13 @@ abstract class AttackProcess {
 		return (this.source != null) ? bootstrap.localAddress(new InetSocketAddress(this.source, 0)) : bootstrap;
 	}
 
+	/**
+	 * What the attack does to the server before it reports ready, if anything: off the loop, and
+	 * returns once it is done.
+	 */
+	void rehearse() {
+	}
+
 	/** Starts the attack. Runs on the loop. */
 	abstract void start();
 
@@ -102,6 +109,7 @@ abstract class AttackProcess {
 		var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		halter("the benchmark gave no stop within " + MAX_SECONDS + " s", MAX_SECONDS);
 		warmUp();
+		rehearse();
 		System.out.println(AttackReport.READY);
 		System.out.flush();
 		try {

@@ -260,9 +260,9 @@ final class OverloadScenario {
 				var loop = new Loop(server.port());
 				var attackers = Attackers.launch(this.options, "sigterm", PollFlood.class,
 						split(size.burst, BURST_PROCESSES, (from, count) -> List.of("--port", Integer.toString(server.port()),
-								"--from", Integer.toString(from), "--count", Integer.toString(count), "--vfs",
-								Integer.toString(size.vfs), "--timeout", size.pollTimeout, "--patience-ms",
-								Long.toString(VfPollers.duration(size.pollTimeout).plus(PATIENCE).toMillis()))))) {
+								"--from", Integer.toString(from), "--count", Integer.toString(count), "--rehearsal",
+								Integer.toString(count), "--vfs", Integer.toString(size.vfs), "--timeout", size.pollTimeout,
+								"--patience-ms", Long.toString(VfPollers.duration(size.pollTimeout).plus(PATIENCE).toMillis()))))) {
 			var scenario = this.harness.report.scenario("5.4 overload: burst and SIGTERM", String.format(
 					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once; "
 							+ "SIGTERM to the server %.1f s after they start. A poll whose connect failed was never accepted: "

@@ -4,8 +4,11 @@ import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -26,6 +29,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
  */
 final class PollFlood extends AttackProcess {
 
+	private static final int REHEARSING = 100;
+
 	private final int from;
 
 	private final int count;
@@ -37,6 +42,9 @@ final class PollFlood extends AttackProcess {
 	// A poll unanswered this long after it was sent (its timeout plus a margin) counts as unanswered;
 	// a connect is given as long.
 	private final long patienceMillis;
+
+	// Polls with timeout=0, each on a new connection of its own, before the attack (see rehearse).
+	private final int rehearsal;
 
 	private final TreeMap<String, Long> counts = new TreeMap<>();
 
@@ -53,10 +61,74 @@ final class PollFlood extends AttackProcess {
 		this.vfs = intArg("vfs");
 		this.timeout = this.args.get("timeout");
 		this.patienceMillis = intArg("patience-ms");
+		this.rehearsal = this.args.containsKey("rehearsal") ? intArg("rehearsal") : 0;
 	}
 
 	public static void main(String[] args) {
 		new PollFlood(args).run();
+	}
+
+	/**
+	 * The same requests on new connections, answered at once ({@code timeout=0}), {@link #REHEARSING}
+	 * at a time: a server that has served such connections before, as one in service has, and an
+	 * attacker whose code is compiled. Without it the attack is both processes' first, and on two
+	 * cores the JIT compilers take half of the CPU of its first seconds.
+	 */
+	@Override
+	void rehearse() {
+		if (this.rehearsal == 0) {
+			return;
+		}
+		var bootstrap = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
+			@Override
+			protected void initChannel(SocketChannel channel) {
+				channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
+			}
+		});
+		var done = new CompletableFuture<Void>();
+		var left = new int[] { this.rehearsal, this.rehearsal };
+		Runnable[] next = new Runnable[1];
+		next[0] = () -> {
+			if (left[0] == 0) {
+				return;
+			}
+			int vf = (this.from + left[0]--) % this.vfs;
+			bootstrap.connect().addListener((ChannelFuture connected) -> {
+				Runnable finish = () -> {
+					if (--left[1] == 0) {
+						done.complete(null);
+					}
+					next[0].run();
+				};
+				if (!connected.isSuccess()) {
+					finish.run();
+					return;
+				}
+				Channel channel = connected.channel();
+				channel.closeFuture().addListener((closed) -> finish.run());
+				channel.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
+					@Override
+					protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+						ctx.close();
+					}
+				});
+				channel.writeAndFlush(HttpConnection.get("/api/v1/vfs/" + vf + "/invalidations?timeout=0"));
+			});
+		};
+		this.loop.execute(() -> {
+			for (int i = 0; i < REHEARSING; i++) {
+				next[0].run();
+			}
+		});
+		try {
+			done.get(this.patienceMillis * 4, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Only colder: the attack itself still runs.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
