@@ -264,10 +264,12 @@ final class OverloadScenario {
 								Integer.toString(count), "--vfs", Integer.toString(size.vfs), "--timeout", size.pollTimeout,
 								"--patience-ms", Long.toString(VfPollers.duration(size.pollTimeout).plus(PATIENCE).toMillis()))))) {
 			var scenario = this.harness.report.scenario("5.4 overload: burst and SIGTERM", String.format(
-					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once; "
-							+ "SIGTERM to the server %.1f s after they start. A poll whose connect failed was never accepted: "
+					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once, "
+							+ "after as many with timeout=0 in a rehearsal (%d at a time per process), so that the burst is not the "
+							+ "server's first; SIGTERM to the server %.1f s after they start. A poll whose connect failed was never accepted: "
 							+ "refused, not unanswered. The probe runs until the SIGTERM. %s",
-					size.burst, size.pollTimeout, BURST_PROCESSES, size.sigtermAfter.toMillis() / 1000.0, probing(server)));
+					size.burst, size.pollTimeout, BURST_PROCESSES, PollFlood.REHEARSING, size.sigtermAfter.toMillis() / 1000.0,
+					probing(server)));
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort(), server.pfPort());
 			warmUp(loop, probe);

@@ -29,7 +29,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
  */
 final class PollFlood extends AttackProcess {
 
-	private static final int REHEARSING = 100;
+	static final int REHEARSING = 100;
 
 	private final int from;
 
