@@ -103,7 +103,7 @@ abstract class AttackProcess {
 	/** Stops the attack, closes every connection it holds, and says what it saw. Runs on the loop. */
 	abstract AttackReport stop();
 
-	/** The process's life: ready, go, the attack, the report. */
+	/** The process's life: its rehearsal if it has one, ready, go, the attack, the report. */
 	final void run() {
 		var stopped = new CountDownLatch(1);
 		var stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -180,11 +180,13 @@ final class OverloadScenario {
 				var loop = new Loop(server.port())) {
 			var scenario = this.harness.report.scenario("5.3 overload: poll flood", String.format(
 					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once, "
-							+ "%d per VF over the %d VFs; a poll is unanswered without an answer %d s after its timeout (or a "
+							+ "%d per VF over the %d VFs, after as many with timeout=0 in a rehearsal (%d at a time per process); "
+							+ "a poll is unanswered without an answer %d s after its timeout (or a "
 							+ "connect that long), or when its connection closes first; the attack ends when every poll has its "
 							+ "fate. VFs 0..%d are also followed by lossless cursor agents (429 or 503: the same poll after "
 							+ "Retry-After), and the probe's invalidations go to them. %s",
-					size.flood, size.pollTimeout, FLOOD_PROCESSES, size.flood / size.vfs, size.vfs, PATIENCE.toSeconds(),
+					size.flood, size.pollTimeout, FLOOD_PROCESSES, size.flood / size.vfs, size.vfs, PollFlood.REHEARSING,
+					PATIENCE.toSeconds(),
 					size.cursorVfs - 1, probing(server)));
 			var ledger = new Ledger(size.cursorVfs);
 			var agents = new VfPollers(loop, ledger, size.cursorVfs, size.pollTimeout, PATIENCE);
@@ -194,9 +196,9 @@ final class OverloadScenario {
 			Duration pollWithin = VfPollers.duration(size.pollTimeout).plus(PATIENCE);
 			try (var attackers = Attackers.launch(this.options, "flood", PollFlood.class,
 					split(size.flood, FLOOD_PROCESSES, (from, count) -> List.of("--port", Integer.toString(server.port()),
-							"--from", Integer.toString(from), "--count", Integer.toString(count), "--vfs",
-							Integer.toString(size.vfs), "--timeout", size.pollTimeout, "--patience-ms",
-							Long.toString(pollWithin.toMillis()))))) {
+							"--from", Integer.toString(from), "--count", Integer.toString(count), "--rehearsal",
+							Integer.toString(count), "--vfs", Integer.toString(size.vfs), "--timeout", size.pollTimeout,
+							"--patience-ms", Long.toString(pollWithin.toMillis()))))) {
 				attackers.awaitReady(READY_WITHIN);
 				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs), server.managementPort(), server.pfPort());
 				warmUp(loop, probe);

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -25,7 +27,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 /**
  * Attacks 3 and 4, a flood of long polls (an attacker process, see {@link AttackProcess}): every poll
  * on a new connection of its own, all opened at once, each sent once; what became of each is
- * counted: its status, or how it went unanswered.
+ * counted: its status, or how it went unanswered. With {@code --rehearsal N}, N polls answered at
+ * once go first, before the process reports ready.
  */
 final class PollFlood extends AttackProcess {
 
@@ -79,49 +82,14 @@ final class PollFlood extends AttackProcess {
 		if (this.rehearsal == 0) {
 			return;
 		}
-		var bootstrap = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
-			@Override
-			protected void initChannel(SocketChannel channel) {
-				channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
-			}
-		});
-		var done = new CompletableFuture<Void>();
-		var left = new int[] { this.rehearsal, this.rehearsal };
-		Runnable[] next = new Runnable[1];
-		next[0] = () -> {
-			if (left[0] == 0) {
-				return;
-			}
-			int vf = (this.from + left[0]--) % this.vfs;
-			bootstrap.connect().addListener((ChannelFuture connected) -> {
-				Runnable finish = () -> {
-					if (--left[1] == 0) {
-						done.complete(null);
-					}
-					next[0].run();
-				};
-				if (!connected.isSuccess()) {
-					finish.run();
-					return;
-				}
-				Channel channel = connected.channel();
-				channel.closeFuture().addListener((closed) -> finish.run());
-				channel.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
-					@Override
-					protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-						ctx.close();
-					}
-				});
-				channel.writeAndFlush(HttpConnection.get("/api/v1/vfs/" + vf + "/invalidations?timeout=0"));
-			});
-		};
+		var rehearsal = new Rehearsal();
 		this.loop.execute(() -> {
 			for (int i = 0; i < REHEARSING; i++) {
-				next[0].run();
+				rehearsal.send();
 			}
 		});
 		try {
-			done.get(this.patienceMillis * 4, TimeUnit.MILLISECONDS);
+			rehearsal.done.get(this.patienceMillis * 4, TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			// Only colder: the attack itself still runs.
@@ -133,13 +101,7 @@ final class PollFlood extends AttackProcess {
 
 	@Override
 	void start() {
-		var bootstrap = bootstrap().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.patienceMillis)
-			.handler(new ChannelInitializer<SocketChannel>() {
-				@Override
-				protected void initChannel(SocketChannel channel) {
-					channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
-				}
-			});
+		var bootstrap = httpBootstrap();
 		for (int i = 0; i < this.count; i++) {
 			var poll = new Poll((this.from + i) % this.vfs);
 			this.polls.add(poll);
@@ -153,6 +115,20 @@ final class PollFlood extends AttackProcess {
 				}
 			});
 		}
+	}
+
+	private Bootstrap httpBootstrap() {
+		return bootstrap().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.patienceMillis)
+			.handler(new ChannelInitializer<SocketChannel>() {
+				@Override
+				protected void initChannel(SocketChannel channel) {
+					channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20));
+				}
+			});
+	}
+
+	private static FullHttpRequest poll(int vf, String timeout) {
+		return HttpConnection.get("/api/v1/vfs/" + vf + "/invalidations?timeout=" + timeout);
 	}
 
 	private static String connectFailure(Throwable cause) {
@@ -198,7 +174,7 @@ final class PollFlood extends AttackProcess {
 			this.channel = channel;
 			PollFlood.this.connectMillis.add(millisSince(this.started));
 			channel.pipeline().addLast(this);
-			channel.writeAndFlush(HttpConnection.get("/api/v1/vfs/" + this.vf + "/invalidations?timeout=" + PollFlood.this.timeout));
+			channel.writeAndFlush(poll(this.vf, PollFlood.this.timeout));
 			this.deadline = PollFlood.this.loop.schedule(() -> resolve("no answer in time"), PollFlood.this.patienceMillis,
 					TimeUnit.MILLISECONDS);
 		}
@@ -235,6 +211,48 @@ final class PollFlood extends AttackProcess {
 			if (this.channel != null) {
 				this.channel.close();
 			}
+		}
+
+	}
+
+	/** The rehearsal's polls, on the loop: one is sent when another ends. */
+	private final class Rehearsal {
+
+		private final Bootstrap bootstrap = httpBootstrap();
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		private int unsent = PollFlood.this.rehearsal;
+
+		private int unfinished = PollFlood.this.rehearsal;
+
+		void send() {
+			if (this.unsent == 0) {
+				return;
+			}
+			int vf = (PollFlood.this.from + this.unsent--) % PollFlood.this.vfs;
+			this.bootstrap.connect().addListener((ChannelFuture connected) -> {
+				if (!connected.isSuccess()) {
+					finished();
+					return;
+				}
+				Channel channel = connected.channel();
+				channel.closeFuture().addListener((closed) -> finished());
+				channel.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
+					@Override
+					protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+						ctx.close();
+					}
+				});
+				channel.writeAndFlush(poll(vf, "0"));
+			});
+		}
+
+		private void finished() {
+			if (--this.unfinished == 0) {
+				this.done.complete(null);
+			}
+			send();
 		}
 
 	}
