@@ -38,6 +38,10 @@ final class OverloadScenario {
 
 	private static final Duration READY_WITHIN = Duration.ofSeconds(30);
 
+	// How the flood's and the burst's descriptions say that their processes rehearse first.
+	private static final String REHEARSED = "after as many with timeout=0 in a rehearsal (" + PollFlood.REHEARSING
+			+ " at a time per process)";
+
 	private static final Duration REPORTS_WITHIN = Duration.ofSeconds(30);
 
 	private static final double TARGET_P99_MILLIS = 100;
@@ -180,13 +184,11 @@ final class OverloadScenario {
 				var loop = new Loop(server.port())) {
 			var scenario = this.harness.report.scenario("5.3 overload: poll flood", String.format(
 					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once, "
-							+ "%d per VF over the %d VFs, after as many with timeout=0 in a rehearsal (%d at a time per process); "
-							+ "a poll is unanswered without an answer %d s after its timeout (or a "
-							+ "connect that long), or when its connection closes first; the attack ends when every poll has its "
+							+ "%d per VF over the %d VFs, " + REHEARSED + "; a poll is unanswered without an answer %d s after its "
+							+ "timeout (or a connect that long), or when its connection closes first; the attack ends when every poll has its "
 							+ "fate. VFs 0..%d are also followed by lossless cursor agents (429 or 503: the same poll after "
 							+ "Retry-After), and the probe's invalidations go to them. %s",
-					size.flood, size.pollTimeout, FLOOD_PROCESSES, size.flood / size.vfs, size.vfs, PollFlood.REHEARSING,
-					PATIENCE.toSeconds(),
+					size.flood, size.pollTimeout, FLOOD_PROCESSES, size.flood / size.vfs, size.vfs, PATIENCE.toSeconds(),
 					size.cursorVfs - 1, probing(server)));
 			var ledger = new Ledger(size.cursorVfs);
 			var agents = new VfPollers(loop, ledger, size.cursorVfs, size.pollTimeout, PATIENCE);
@@ -195,10 +197,7 @@ final class OverloadScenario {
 					() -> loop.call(agents::following) == size.cursorVfs);
 			Duration pollWithin = VfPollers.duration(size.pollTimeout).plus(PATIENCE);
 			try (var attackers = Attackers.launch(this.options, "flood", PollFlood.class,
-					split(size.flood, FLOOD_PROCESSES, (from, count) -> List.of("--port", Integer.toString(server.port()),
-							"--from", Integer.toString(from), "--count", Integer.toString(count), "--rehearsal",
-							Integer.toString(count), "--vfs", Integer.toString(size.vfs), "--timeout", size.pollTimeout,
-							"--patience-ms", Long.toString(pollWithin.toMillis()))))) {
+					pollFloods(server, size.flood, FLOOD_PROCESSES, pollWithin))) {
 				attackers.awaitReady(READY_WITHIN);
 				var probe = new Probe(loop, toAgents(ledger, size.cursorVfs, size.vfs), server.managementPort(), server.pfPort());
 				warmUp(loop, probe);
@@ -261,17 +260,12 @@ final class OverloadScenario {
 		try (var server = server("sigterm");
 				var loop = new Loop(server.port());
 				var attackers = Attackers.launch(this.options, "sigterm", PollFlood.class,
-						split(size.burst, BURST_PROCESSES, (from, count) -> List.of("--port", Integer.toString(server.port()),
-								"--from", Integer.toString(from), "--count", Integer.toString(count), "--rehearsal",
-								Integer.toString(count), "--vfs", Integer.toString(size.vfs), "--timeout", size.pollTimeout,
-								"--patience-ms", Long.toString(VfPollers.duration(size.pollTimeout).plus(PATIENCE).toMillis()))))) {
+						pollFloods(server, size.burst, BURST_PROCESSES, VfPollers.duration(size.pollTimeout).plus(PATIENCE)))) {
 			var scenario = this.harness.report.scenario("5.4 overload: burst and SIGTERM", String.format(
 					"%d long polls (timeout=%s) from %d processes, each on a new connection of its own, all opened at once, "
-							+ "after as many with timeout=0 in a rehearsal (%d at a time per process), so that the burst is not the "
-							+ "server's first; SIGTERM to the server %.1f s after they start. A poll whose connect failed was never accepted: "
-							+ "refused, not unanswered. The probe runs until the SIGTERM. %s",
-					size.burst, size.pollTimeout, BURST_PROCESSES, PollFlood.REHEARSING, size.sigtermAfter.toMillis() / 1000.0,
-					probing(server)));
+							+ REHEARSED + ", so that the burst is not the server's first; SIGTERM to the server %.1f s after they "
+							+ "start. A poll whose connect failed was never accepted: refused, not unanswered. The probe runs until the SIGTERM. %s",
+					size.burst, size.pollTimeout, BURST_PROCESSES, size.sigtermAfter.toMillis() / 1000.0, probing(server)));
 			attackers.awaitReady(READY_WITHIN);
 			var probe = new Probe(loop, Probe.everyVf(size.vfs), server.managementPort(), server.pfPort());
 			warmUp(loop, probe);
@@ -570,6 +564,17 @@ final class OverloadScenario {
 			return new Probe.Invalidation(cursorVfs + next[0]++ % (vfs - cursorVfs), 0x1, (status, nanos) -> {
 			});
 		};
+	}
+
+	/**
+	 * The {@link PollFlood} processes' arguments: {@code polls} split over them, each rehearsed with as
+	 * many, and given {@code patience} for a connect and for an answer.
+	 */
+	private List<List<String>> pollFloods(ServerProcess server, int polls, int processes, Duration patience) {
+		return split(polls, processes, (from, count) -> List.of("--port", Integer.toString(server.port()), "--from",
+				Integer.toString(from), "--count", Integer.toString(count), "--rehearsal", Integer.toString(count), "--vfs",
+				Integer.toString(this.sizes.vfs), "--timeout", this.sizes.pollTimeout, "--patience-ms",
+				Long.toString(patience.toMillis())));
 	}
 
 	/** One argument list per process: {@code total} split as evenly as can be, each with its first index. */
