@@ -166,7 +166,7 @@ final class OverloadScenario {
 			long recovered = load.mark();
 			var samples = finish(loop, probe);
 			dump(name, samples, go, stop);
-			probeFigures(scenario, samples, go, stop);
+			probeFigures(scenario, server, samples, go, stop);
 			scenario.add("attack connections opened", attack.count("connected"), "");
 			scenario.add("attack connections that failed to connect", attack.count("connect failed"), "");
 			figures.accept(scenario, attack);
@@ -236,7 +236,7 @@ final class OverloadScenario {
 					this.harness.check(ledger, loop);
 				}
 
-				probeFigures(scenario, samples, go, stop);
+				probeFigures(scenario, server, samples, go, stop);
 				scenario.add("attack duration (until every poll's fate)", TimeUnit.NANOSECONDS.toMillis(stop - go), "ms");
 				polls(scenario, attack, true);
 				scenario.add("poll connect p50", AttackReport.percentile(attack.connectMillis(), 50), "ms");
@@ -281,7 +281,7 @@ final class OverloadScenario {
 			long reported = System.nanoTime();
 			var samples = finish(loop, probe);
 			dump("sigterm", samples, go, signalled);
-			probeFigures(scenario, samples, go, signalled);
+			probeFigures(scenario, server, samples, go, signalled);
 			polls(scenario, attack, false);
 			scenario.add("poll connect p50", AttackReport.percentile(attack.connectMillis(), 50), "ms");
 			scenario.add("poll connect max", AttackReport.percentile(attack.connectMillis(), 100), "ms");
@@ -385,21 +385,55 @@ final class OverloadScenario {
 	}
 
 	/** The probe's figures for the requests sent in [from, to). */
-	private static void probeFigures(Report.Scenario scenario, List<Probe.Sample> samples, long from, long to) {
+	private static void probeFigures(Report.Scenario scenario, ServerProcess server, List<Probe.Sample> samples,
+			long from, long to) {
 		latencies(scenario, "PF invalidation, keep-alive", samples, Probe.Stream.PF_KEEP_ALIVE, from, to, true);
 		latencies(scenario, "PF invalidation, new connection", samples, Probe.Stream.PF_NEW_CONNECTION, from, to, true);
 		latencies(scenario, "health, new connection", samples, Probe.Stream.HEALTH, from, to, false);
 		long requests = 0;
 		long unanswered = 0;
 		long failed = 0;
+		var slow = new ArrayList<Probe.Sample>();
 		for (Probe.Stream stream : List.of(Probe.Stream.PF_KEEP_ALIVE, Probe.Stream.PF_NEW_CONNECTION, Probe.Stream.HEALTH)) {
 			requests += ProbeSamples.count(samples, stream, from, to);
 			unanswered += ProbeSamples.unanswered(samples, stream, from, to);
 			failed += ProbeSamples.failed(samples, stream, from, to);
+			slow.addAll(ProbeSamples.slow(samples, stream, from, to, (long) (TARGET_P99_MILLIS * 1_000_000)));
 		}
 		scenario.add("probe requests", requests, "");
 		scenario.atMost("probe requests unanswered", unanswered, "", 0);
 		scenario.add("probe answers other than 202 / 200", failed, "");
+		pauses(scenario, server, slow, from, to);
+	}
+
+	/**
+	 * Which stop-the-world pauses the probe's requests over the target met: the server's, which hold up its
+	 * answers, and those of the benchmark's own JVM, where the probe runs, which hold up the probe's reading
+	 * of an answer the server may have sent in time (the peer scenario counts them alike).
+	 */
+	private static void pauses(Report.Scenario scenario, ServerProcess server, List<Probe.Sample> slow, long from,
+			long to) {
+		// A request sent before the end of the window may end up to the probe's limit later.
+		long until = to + Probe.LIMIT_NANOS;
+		var servers = JvmPauses.read(server.safepointLog(), from, until);
+		var own = JvmPauses.read(JvmPauses.generatorLog(), from, until);
+		scenario.add(String.format(Locale.ROOT, "probe requests over %.0f ms", TARGET_P99_MILLIS), slow.size(), "");
+		if (servers != null) {
+			scenario.add("  of those, in a pause of the server's JVM", slow.stream()
+				.filter((sample) -> servers.during(sample.sentNanos(), sample.doneNanos()))
+				.count(), "");
+		}
+		if (own != null) {
+			scenario.add("  of those, in a pause of the probe's JVM", slow.stream()
+				.filter((sample) -> own.during(sample.sentNanos(), sample.doneNanos()))
+				.count(), "");
+		}
+		if (servers != null) {
+			scenario.add("server JVM: longest pause", servers.longestNanos() / 1e6, "ms");
+		}
+		if (own != null) {
+			scenario.add("probe's JVM: longest pause", own.longestNanos() / 1e6, "ms");
+		}
 	}
 
 	private static void latencies(Report.Scenario scenario, String name, List<Probe.Sample> samples,

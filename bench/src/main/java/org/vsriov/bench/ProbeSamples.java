@@ -94,6 +94,14 @@ final class ProbeSamples {
 		return window(samples, stream, fromNanos, toNanos).count();
 	}
 
+	/** The stream's requests sent in [fromNanos, toNanos) that took longer than {@code limitNanos}, or had no answer. */
+	static List<Probe.Sample> slow(List<Probe.Sample> samples, Probe.Stream stream, long fromNanos, long toNanos,
+			long limitNanos) {
+		return window(samples, stream, fromNanos, toNanos)
+			.filter((sample) -> !sample.answered() || sample.doneNanos() - sample.sentNanos() > limitNanos)
+			.toList();
+	}
+
 	private static java.util.stream.Stream<Probe.Sample> window(List<Probe.Sample> samples, Probe.Stream stream,
 			long fromNanos, long toNanos) {
 		return samples.stream()

@@ -97,4 +97,17 @@ class ProbeSamplesTest {
 		assertThat(ProbeSamples.count(this.samples, Probe.Stream.HEALTH, 0, STOP)).isEqualTo(3);
 	}
 
+	@Test
+	void theSlowOnesShouldBeThoseOverTheLimitOrUnansweredInTheWindow() {
+		sample(Probe.Stream.PF_KEEP_ALIVE, 1_000, 100, 202);
+		sample(Probe.Stream.PF_KEEP_ALIVE, 1_025, 101, 202);
+		sample(Probe.Stream.PF_KEEP_ALIVE, 1_050, 5_000, 0);
+		sample(Probe.Stream.PF_KEEP_ALIVE, 1_075, 150, 503);
+		sample(Probe.Stream.HEALTH, 1_100, 150, 200);
+		sample(Probe.Stream.PF_KEEP_ALIVE, 20_000, 150, 202);
+		assertThat(ProbeSamples.slow(this.samples, Probe.Stream.PF_KEEP_ALIVE, 0, STOP, 100 * MS))
+			.extracting(Probe.Sample::sentNanos)
+			.containsExactly(1_025 * MS, 1_050 * MS, 1_075 * MS);
+	}
+
 }
