@@ -87,6 +87,12 @@ final class JvmPauses {
 		return this.starts.length;
 	}
 
+	/** This JVM's count of pauses and its longest, as "{@code jvm} JVM: ..." figures. */
+	void addTo(Report.Scenario scenario, String jvm) {
+		scenario.add(jvm + " JVM: pauses of 1 ms or more", count(), "");
+		scenario.add(jvm + " JVM: longest pause", longestNanos() / 1e6, "ms");
+	}
+
 	long longestNanos() {
 		long longest = 0;
 		for (int i = 0; i < this.starts.length; i++) {

@@ -398,7 +398,7 @@ final class OverloadScenario {
 			requests += ProbeSamples.count(samples, stream, from, to);
 			unanswered += ProbeSamples.unanswered(samples, stream, from, to);
 			failed += ProbeSamples.failed(samples, stream, from, to);
-			slow.addAll(ProbeSamples.slow(samples, stream, from, to, (long) (TARGET_P99_MILLIS * 1_000_000)));
+			slow.addAll(ProbeSamples.slow(samples, stream, from, to, ProbeSamples.FAST_NANOS));
 		}
 		scenario.add("probe requests", requests, "");
 		scenario.atMost("probe requests unanswered", unanswered, "", 0);
@@ -407,32 +407,33 @@ final class OverloadScenario {
 	}
 
 	/**
-	 * Which stop-the-world pauses the probe's requests over the target met: the server's, which hold up its
-	 * answers, and those of the benchmark's own JVM, where the probe runs, which hold up the probe's reading
-	 * of an answer the server may have sent in time (the peer scenario counts them alike).
+	 * Which stop-the-world pauses the probe's answers slower than the target overlapped: the server's,
+	 * which hold up its answers, and those of the benchmark's own JVM, where the probe runs, which hold up
+	 * the probe's reading of an answer the server may have sent in time (as in the peer scenario); and
+	 * each JVM's pauses during the attack.
 	 */
 	private static void pauses(Report.Scenario scenario, ServerProcess server, List<Probe.Sample> slow, long from,
 			long to) {
-		// A request sent before the end of the window may end up to the probe's limit later.
+		scenario.add(String.format(Locale.ROOT, "probe answers in over %d ms", ProbeSamples.FAST_NANOS / 1_000_000),
+				slow.size(), "");
+		// An answer to a request sent in the attack may come up to the probe's limit after it.
 		long until = to + Probe.LIMIT_NANOS;
-		var servers = JvmPauses.read(server.safepointLog(), from, until);
-		var own = JvmPauses.read(JvmPauses.generatorLog(), from, until);
-		scenario.add(String.format(Locale.ROOT, "probe requests over %.0f ms", TARGET_P99_MILLIS), slow.size(), "");
+		pausesMet(scenario, "server's", slow, JvmPauses.read(server.safepointLog(), from, until));
+		pausesMet(scenario, "probe's", slow, JvmPauses.read(JvmPauses.generatorLog(), from, until));
+		var servers = JvmPauses.read(server.safepointLog(), from, to);
 		if (servers != null) {
-			scenario.add("  of those, in a pause of the server's JVM", slow.stream()
-				.filter((sample) -> servers.during(sample.sentNanos(), sample.doneNanos()))
-				.count(), "");
+			servers.addTo(scenario, "server");
 		}
+		var own = JvmPauses.read(JvmPauses.generatorLog(), from, to);
 		if (own != null) {
-			scenario.add("  of those, in a pause of the probe's JVM", slow.stream()
-				.filter((sample) -> own.during(sample.sentNanos(), sample.doneNanos()))
-				.count(), "");
+			own.addTo(scenario, "probe's");
 		}
-		if (servers != null) {
-			scenario.add("server JVM: longest pause", servers.longestNanos() / 1e6, "ms");
-		}
-		if (own != null) {
-			scenario.add("probe's JVM: longest pause", own.longestNanos() / 1e6, "ms");
+	}
+
+	private static void pausesMet(Report.Scenario scenario, String jvm, List<Probe.Sample> slow, JvmPauses pauses) {
+		if (pauses != null) {
+			scenario.add("  of those, in a pause of the " + jvm + " JVM",
+					slow.stream().filter((sample) -> pauses.during(sample.sentNanos(), sample.doneNanos())).count(), "");
 		}
 	}
 

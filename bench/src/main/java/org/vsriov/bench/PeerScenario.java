@@ -298,12 +298,10 @@ final class PeerScenario {
 		}
 		scenario.add("p99 of the deliveries during no JVM pause", slow.p99WithoutPauses(), "ms");
 		if (slow.server() != null) {
-			scenario.add("server JVM: pauses of 1 ms or more", slow.server().count(), "");
-			scenario.add("server JVM: longest pause", slow.server().longestNanos() / 1e6, "ms");
+			slow.server().addTo(scenario, "server");
 		}
 		if (slow.generator() != null) {
-			scenario.add("load generator JVM: pauses of 1 ms or more", slow.generator().count(), "");
-			scenario.add("load generator JVM: longest pause", slow.generator().longestNanos() / 1e6, "ms");
+			slow.generator().addTo(scenario, "load generator");
 		}
 	}
 

@@ -94,11 +94,11 @@ final class ProbeSamples {
 		return window(samples, stream, fromNanos, toNanos).count();
 	}
 
-	/** The stream's requests sent in [fromNanos, toNanos) that took longer than {@code limitNanos}, or had no answer. */
+	/** The stream's requests sent in [fromNanos, toNanos) answered, but in more than {@code limitNanos}. */
 	static List<Probe.Sample> slow(List<Probe.Sample> samples, Probe.Stream stream, long fromNanos, long toNanos,
 			long limitNanos) {
 		return window(samples, stream, fromNanos, toNanos)
-			.filter((sample) -> !sample.answered() || sample.doneNanos() - sample.sentNanos() > limitNanos)
+			.filter((sample) -> sample.answered() && sample.doneNanos() - sample.sentNanos() > limitNanos)
 			.toList();
 	}
 
