@@ -44,9 +44,14 @@ final class InlineHotRoutes extends Handler.Wrapper {
 	// there too, nor with a request log, which writes each request's line as it ends. Set at start.
 	private volatile boolean inline;
 
-	InlineHotRoutes(Handler next, List<Route> routes) {
-		super(next);
+	/** In front of no handler yet: {@link #setHandler} puts the server's in, once it has them all. */
+	InlineHotRoutes(List<Route> routes) {
 		this.routes = routes;
+	}
+
+	/** Whether the hot routes run on the selector thread: known once the server has started. */
+	boolean isInline() {
+		return this.inline;
 	}
 
 	@Override

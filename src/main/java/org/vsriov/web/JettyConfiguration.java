@@ -90,6 +90,11 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 	@Override
 	public void customize(ConfigurableJettyWebServerFactory factory) {
 		factory.addServerCustomizers((server) -> {
+			List<InlineHotRoutes.Route> inline = this.hotRoutes.stream()
+				.filter(InlineHotRoutes.Route.class::isInstance)
+				.map(InlineHotRoutes.Route.class::cast)
+				.toList();
+			InlineHotRoutes inlineHotRoutes = inline.isEmpty() ? null : new InlineHotRoutes(inline);
 			long io = this.settings.ioTimeout().toMillis();
 			for (Connector connector : server.getConnectors()) {
 				for (var connectionFactory : connector.getConnectionFactories()) {
@@ -105,6 +110,9 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				}
 				if (connector instanceof ServerConnector network) {
 					network.setAcceptQueueSize(this.settings.acceptQueueSize());
+					if (inlineHotRoutes != null) {
+						ResumedInPlace.install(network, inlineHotRoutes::isInline);
+					}
 				}
 				connector.addEventListener(this.arrivals);
 			}
@@ -127,13 +135,10 @@ class JettyConfiguration implements WebServerFactoryCustomizer<ConfigurableJetty
 				PfListener.add(server, pfPort, this.settings.acceptQueueSize(), this.arrivals);
 			}
 			this.arrivals.watch(server);
-			List<InlineHotRoutes.Route> inline = this.hotRoutes.stream()
-				.filter(InlineHotRoutes.Route.class::isInstance)
-				.map(InlineHotRoutes.Route.class::cast)
-				.toList();
-			if (!inline.isEmpty()) {
+			if (inlineHotRoutes != null) {
 				// Outermost of these handlers: it decides on which thread the others run.
-				server.setHandler(new InlineHotRoutes(server.getHandler(), inline));
+				inlineHotRoutes.setHandler(server.getHandler());
+				server.setHandler(inlineHotRoutes);
 			}
 		});
 	}
