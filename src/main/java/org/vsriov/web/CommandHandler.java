@@ -17,6 +17,7 @@ import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -262,6 +263,17 @@ final class CommandHandler extends Handler.Wrapper implements InlineHotRoutes.Ro
 
 		@Override
 		public void run() {
+			// The rest of a hot route: connections whose polls it answers may resume here.
+			Connector before = ResumedInPlace.serving(this.request.getConnectionMetaData().getConnector());
+			try {
+				read();
+			}
+			finally {
+				ResumedInPlace.served(before);
+			}
+		}
+
+		private void read() {
 			while (true) {
 				Content.Chunk chunk = this.request.read();
 				if (chunk == null) {

@@ -9,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -80,7 +81,13 @@ final class InlineHotRoutes extends Handler.Wrapper {
 		}
 		for (Route route : this.routes) {
 			if (route.serves(request)) {
-				return super.handle(request, response, callback);
+				Connector before = ResumedInPlace.serving(request.getConnectionMetaData().getConnector());
+				try {
+					return super.handle(request, response, callback);
+				}
+				finally {
+					ResumedInPlace.served(before);
+				}
 			}
 		}
 		Executor pool = request.getConnectionMetaData().getConnector().getExecutor();

@@ -24,14 +24,19 @@ import org.eclipse.jetty.util.thread.TryExecutor;
  * look for the next request; that pool thread finds nothing yet (the client has only just been
  * answered), registers the connection for reading and wakes the selector thread to do so: a hand-off
  * between three threads per delivery, about a sixth of the server's CPU in the peer benchmark. While the
- * hot routes run on the selector thread ({@link InlineHotRoutes}), the completing thread does that
- * itself. Whatever it finds is handled as on the selector thread: the hot routes in place (they never
- * block), everything else handed to the pool. Once per thread at a time: a request found there that
- * completes another connection's request hands that one to the pool, so nothing nests.
+ * hot routes run on the selector thread ({@link InlineHotRoutes}), a thread serving one of them on the
+ * same connector does that itself. Whatever it finds is handled as on the selector thread: the hot
+ * routes in place (they never block), everything else handed to the pool. Any other completing thread
+ * (the adapter's timer, a lifecycle request on the pool, the PF listener's threads, a stop) hands the
+ * connection to the pool as Jetty does. Once per thread at a time: a request found there that completes
+ * another connection's request hands that one to the pool, so nothing nests.
  */
 final class ResumedInPlace extends HttpConnectionFactory {
 
 	private static final ThreadLocal<Boolean> RESUMING = new ThreadLocal<>();
+
+	// The connector whose hot route the thread is serving, if any.
+	private static final ThreadLocal<Connector> SERVING = new ThreadLocal<>();
 
 	private final BooleanSupplier inPlace;
 
@@ -52,7 +57,7 @@ final class ResumedInPlace extends HttpConnectionFactory {
 		}
 		List<ConnectionFactory> factories = new ArrayList<>();
 		for (ConnectionFactory factory : connector.getConnectionFactories()) {
-			if (factory instanceof HttpConnectionFactory http && !(factory instanceof ResumedInPlace)) {
+			if (factory instanceof HttpConnectionFactory http && factory.getClass() == HttpConnectionFactory.class) {
 				var resumed = new ResumedInPlace(http.getHttpConfiguration(), inPlace);
 				resumed.setInputBufferSize(http.getInputBufferSize());
 				resumed.setTransferEncodingChunkMaxLength(http.getTransferEncodingChunkMaxLength());
@@ -61,6 +66,27 @@ final class ResumedInPlace extends HttpConnectionFactory {
 			factories.add(factory);
 		}
 		connector.setConnectionFactories(factories);
+	}
+
+	/**
+	 * Marks the thread as serving a hot route on the connector, until {@link #served}: connections
+	 * of that connector whose requests it completes meanwhile resume on it.
+	 * @return what to give {@link #served}
+	 */
+	static Connector serving(Connector connector) {
+		Connector before = SERVING.get();
+		SERVING.set(connector);
+		return before;
+	}
+
+	/** Ends what {@link #serving} began. */
+	static void served(Connector before) {
+		if (before == null) {
+			SERVING.remove();
+		}
+		else {
+			SERVING.set(before);
+		}
 	}
 
 	@Override
@@ -80,7 +106,7 @@ final class ResumedInPlace extends HttpConnectionFactory {
 
 		Resumable(HttpConfiguration configuration, Connector connector, EndPoint endPoint, BooleanSupplier inPlace) {
 			super(configuration, connector, endPoint);
-			this.executor = new InPlace(this, (TryExecutor) super.getExecutor(), inPlace);
+			this.executor = new InPlace(this, connector, (TryExecutor) super.getExecutor(), inPlace);
 		}
 
 		@Override
@@ -91,19 +117,23 @@ final class ResumedInPlace extends HttpConnectionFactory {
 	}
 
 	/**
-	 * The pool, but for one connection's own task, which the thread that asks runs in place (at most
-	 * one at a time per thread). A {@link TryExecutor} as the pool is, so that Jetty's other
-	 * dispatches through it are the same.
+	 * The pool, but for one connection's own task, which a thread serving a hot route of the same
+	 * connector runs in place (at most one at a time per thread, and not while the thread reads that
+	 * connection). A {@link TryExecutor} as the pool is, so that Jetty's other dispatches through it
+	 * are the same.
 	 *
 	 * @param connection the connection whose task runs in place
+	 * @param connector its connector
 	 * @param pool everything else's
 	 * @param enabled whether to run it in place at all
 	 */
-	record InPlace(Runnable connection, TryExecutor pool, BooleanSupplier enabled) implements TryExecutor {
+	record InPlace(Runnable connection, Connector connector, TryExecutor pool, BooleanSupplier enabled)
+			implements TryExecutor {
 
 		@Override
 		public void execute(Runnable task) {
-			if (task != this.connection || RESUMING.get() != null || !this.enabled.getAsBoolean()) {
+			if (task != this.connection || SERVING.get() != this.connector || RESUMING.get() != null
+					|| HttpConnection.getCurrentConnection() == task || !this.enabled.getAsBoolean()) {
 				this.pool.execute(task);
 				return;
 			}

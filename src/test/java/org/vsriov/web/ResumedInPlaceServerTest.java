@@ -16,8 +16,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A parked poll's connection, its request completed by the PF's invalidation on another connection
- * and resumed on that thread ({@link ResumedInPlace}), goes on serving what its client sends next:
- * the next poll, and requests the client had already sent behind the parked one, hot or not.
+ * (and resumed on that thread, {@link ResumedInPlace}), goes on serving what its client sends next:
+ * the next poll, and requests the client had already sent behind the parked one, hot or not. That it
+ * resumes on that thread is {@link ResumedInPlaceTest}'s to show, and the benchmark's trace's
+ * (docs/decisions/0015-connections-resumed-in-place.md); this is what the client sees either way.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "vsriov.initial-vfs=4")
 class ResumedInPlaceServerTest {
