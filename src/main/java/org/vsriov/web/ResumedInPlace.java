@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.thread.TryExecutor;
  * the adapter's timer, a lifecycle request. Jetty then hands the poll's connection to its pool to
  * look for the next request; that pool thread finds nothing yet (the client has only just been
  * answered), registers the connection for reading and wakes the selector thread to do so: a hand-off
- * between three threads per delivery, about a sixth of the server's CPU in the peer benchmark. While the
+ * between three threads per delivery, about a seventh of the server's CPU in the peer benchmark. While the
  * hot routes run on the selector thread ({@link InlineHotRoutes}), a thread serving one of them on the
  * same connector does that itself. Whatever it finds is handled as on the selector thread: the hot
  * routes in place (they never block), everything else handed to the pool. Any other completing thread
