@@ -37,16 +37,11 @@ class ResumedInPlaceServerTest {
 			await().until(() -> this.adapter.state(1).waiters() == 1);
 			invalidate(1, "0x2");
 			InputStream in = vf.getInputStream();
-			String head = RawHttp.readHead(in);
-			assertThat(head).startsWith("HTTP/1.1 200");
-			assertThat(body(in, head)).contains("\"blocks\":[1]");
-			String next = cursorOf(head);
+			String next = cursorOf(assertOk(in, "\"blocks\":[1]"));
 			vf.getOutputStream().write(poll(1, next, "30s").getBytes(StandardCharsets.US_ASCII));
 			await().until(() -> this.adapter.state(1).waiters() == 1);
 			invalidate(1, "0x4");
-			String second = RawHttp.readHead(in);
-			assertThat(second).startsWith("HTTP/1.1 200");
-			assertThat(body(in, second)).contains("\"blocks\":[2]");
+			assertOk(in, "\"blocks\":[2]");
 		}
 	}
 
@@ -60,11 +55,8 @@ class ResumedInPlaceServerTest {
 			await().until(() -> this.adapter.state(2).waiters() == 1);
 			invalidate(2, "0x1");
 			InputStream in = vf.getInputStream();
-			String first = RawHttp.readHead(in);
-			assertThat(first).startsWith("HTTP/1.1 200");
-			assertThat(body(in, first)).contains("\"vfId\":2");
-			String second = RawHttp.readHead(in);
-			assertThat(second).startsWith("HTTP/1.1 204");
+			assertOk(in, "\"vfId\":2");
+			assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 204");
 			assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 200").contains("Content-Type: application/json");
 		}
 	}
@@ -92,8 +84,12 @@ class ResumedInPlaceServerTest {
 		throw new AssertionError("no cursor in " + head);
 	}
 
-	private static String body(InputStream in, String head) throws Exception {
-		return new String(in.readNBytes(RawHttp.contentLength(head)), StandardCharsets.UTF_8);
+	/** Reads a 200 whose body contains {@code expected}, and returns its head. */
+	private static String assertOk(InputStream in, String expected) throws Exception {
+		String head = RawHttp.readHead(in);
+		assertThat(head).startsWith("HTTP/1.1 200");
+		assertThat(new String(in.readNBytes(RawHttp.contentLength(head)), StandardCharsets.UTF_8)).contains(expected);
+		return head;
 	}
 
 }
