@@ -5,8 +5,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -45,12 +43,6 @@ final class PeerLoad<C> implements AutoCloseable {
 		.executor(Runnable::run)
 		.build();
 
-	private final ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor((task) -> {
-		var thread = new Thread(task, "peer-schedule");
-		thread.setDaemon(true);
-		return thread;
-	});
-
 	// What follows is guarded by this.
 	private final ArrayDeque<Long> due = new ArrayDeque<>();
 
@@ -86,29 +78,43 @@ final class PeerLoad<C> implements AutoCloseable {
 	}
 
 	/**
-	 * Publishes {@code perSecond} messages a second on schedule from {@code start} until
-	 * {@link #stop()}; publish lag counts for the messages due in {@code [from, to)}.
+	 * Publishes on {@code schedule} until {@link #stop()}; publish lag counts for the messages due in
+	 * {@code [from, to)}.
 	 */
-	void publishAtRate(double perSecond, long start, long from, long to) {
+	void publishAtRate(Schedule schedule, long from, long to) {
 		synchronized (this) {
 			this.measureFrom = from;
 			this.measureTo = to;
 		}
-		long[] scheduled = { 0 };
-		this.schedule.scheduleAtFixedRate(() -> {
+		var ticker = new Thread(() -> tick(schedule), "peer-schedule");
+		ticker.setDaemon(true);
+		ticker.start();
+	}
+
+	// Wakes at each tick of the schedule, on its own deadlines, and sends what fell due. (The fixed-rate
+	// ticks of a ScheduledExecutorService keep the phase of its first deadline, which it takes from its
+	// own clock when called: in the benchmark JVM's first run they fell 0.45 ms after the due times, and
+	// every publish went out that much late.) Runs until closed: publishes due before stop() still go out.
+	private void tick(Schedule schedule) {
+		long scheduled = 0;
+		for (long next = schedule.start(); !this.closed; next += Schedule.TICK_NANOS) {
+			for (long wait = next - System.nanoTime(); wait > 0 && !this.closed; wait = next - System.nanoTime()) {
+				LockSupport.parkNanos(wait);
+			}
 			try {
-				long owed = (long) ((System.nanoTime() - start) * perSecond / 1e9);
+				long owed = schedule.dueBy(System.nanoTime());
 				synchronized (this) {
-					for (; !this.stopped && scheduled[0] < owed; scheduled[0]++) {
-						this.due.add(start + (long) (scheduled[0] * 1e9 / perSecond));
+					for (; !this.stopped && scheduled < owed; scheduled++) {
+						this.due.add(schedule.dueAt(scheduled));
 					}
 				}
 				dispatch();
 			}
 			catch (RuntimeException ex) {
 				this.ledger.error("the publish schedule failed: " + ex);
+				return;
 			}
-		}, Math.max(0, start - System.nanoTime()), TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+		}
 	}
 
 	/** No publish falls due any more; those already due still go out. */
@@ -214,7 +220,6 @@ final class PeerLoad<C> implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.stopped = true;
-		this.schedule.shutdownNow();
 	}
 
 }

@@ -199,11 +199,11 @@ final class PeerScenario {
 		try (var load = new PeerLoad<>(server, ledger, this.sizes.vfs)) {
 			load.startAgents();
 			awaitParked(server, "the first polls");
-			long start = System.nanoTime();
-			long from = start + this.sizes.warmUpTime().toNanos();
+			var schedule = Schedule.startingSoon(this.sizes.rate);
+			long from = schedule.start() + this.sizes.warmUpTime().toNanos();
 			long to = from + this.sizes.measure.toNanos();
 			ledger.measure(from, to);
-			load.publishAtRate(this.sizes.rate, start, from, to);
+			load.publishAtRate(schedule, from, to);
 
 			var measured = new HashSet<>(server.pids());
 			measured.add(ProcessHandle.current().pid());

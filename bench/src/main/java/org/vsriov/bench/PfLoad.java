@@ -58,20 +58,19 @@ final class PfLoad {
 		}
 	}
 
-	/** Sends {@code perSecond} invalidations a second on schedule, from now until {@link #stop()}. */
+	/** Sends {@code perSecond} invalidations a second on schedule, from a few milliseconds on until {@link #stop()}. */
 	void startAtRate(double perSecond) {
 		this.stopped = false;
 		this.closedLoop = false;
-		long start = System.nanoTime();
+		var schedule = Schedule.startingSoon(perSecond);
 		long[] scheduled = { 0 };
 		this.ticker = this.loop.executor().scheduleAtFixedRate(this.loop.guarded("the PF's schedule", () -> {
-			long now = System.nanoTime();
-			long owed = (long) ((now - start) * perSecond / 1e9);
+			long owed = schedule.dueBy(System.nanoTime());
 			for (; scheduled[0] < owed; scheduled[0]++) {
-				enqueue(start + (long) (scheduled[0] * 1e9 / perSecond));
+				enqueue(schedule.dueAt(scheduled[0]));
 			}
 			dispatch();
-		}), 0, 1, TimeUnit.MILLISECONDS);
+		}), schedule.initialDelayNanos(), Schedule.TICK_NANOS, TimeUnit.NANOSECONDS);
 	}
 
 	/** Keeps every connection busy: the next invalidation goes out as soon as one is answered. */

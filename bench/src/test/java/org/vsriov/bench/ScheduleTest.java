@@ -1,0 +1,48 @@
+package org.vsriov.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The publish schedule: a message goes out at the tick on its due time, not one tick later. */
+class ScheduleTest {
+
+	private static final long MS = 1_000_000L;
+
+	private final Schedule schedule = new Schedule(1_000 * MS, 1_000);
+
+	@Test
+	void nothingShouldBeDueBeforeTheStart() {
+		assertThat(this.schedule.dueBy(1_000 * MS - 1)).isZero();
+	}
+
+	@Test
+	void theMessageDueAtATickShouldBeDueAtThatTick() {
+		assertThat(this.schedule.dueBy(1_000 * MS)).isEqualTo(1);
+		assertThat(this.schedule.dueBy(1_001 * MS)).isEqualTo(2);
+		assertThat(this.schedule.dueAt(1)).isEqualTo(1_001 * MS);
+	}
+
+	@Test
+	void aLateTickShouldSendWhatFellDueSince() {
+		assertThat(this.schedule.dueBy(1_003 * MS + MS / 2)).isEqualTo(4);
+	}
+
+	@Test
+	void severalMessagesAMillisecondShouldFallDueInBetweenTicks() {
+		var fast = new Schedule(0, 5_000);
+		assertThat(fast.dueBy(0)).isEqualTo(1);
+		assertThat(fast.dueBy(MS - 1)).isEqualTo(5);
+		assertThat(fast.dueBy(MS)).isEqualTo(6);
+		assertThat(fast.dueAt(5)).isEqualTo(MS);
+	}
+
+	@Test
+	void aScheduleStartingSoonShouldLetTheTickerStartOnItsFirstDueTime() {
+		var soon = Schedule.startingSoon(1_000);
+		long delay = soon.initialDelayNanos();
+		assertThat(delay).isPositive().isLessThanOrEqualTo(10 * MS);
+		assertThat(soon.dueBy(soon.start() - 1)).isZero();
+	}
+
+}
