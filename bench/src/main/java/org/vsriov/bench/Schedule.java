@@ -36,9 +36,9 @@ record Schedule(long start, double perSecond) {
 		return (now < this.start) ? 0 : (long) ((now - this.start) * this.perSecond / 1e9) + 1;
 	}
 
-	/** When message {@code index} is due. */
+	/** When message {@code index} is due: the first nanosecond at which {@link #dueBy} counts it. */
 	long dueAt(long index) {
-		return this.start + (long) (index * 1e9 / this.perSecond);
+		return this.start + (long) Math.ceil(index * 1e9 / this.perSecond);
 	}
 
 }

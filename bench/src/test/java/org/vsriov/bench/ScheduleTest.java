@@ -38,10 +38,21 @@ class ScheduleTest {
 	}
 
 	@Test
-	void aScheduleStartingSoonShouldLetTheTickerStartOnItsFirstDueTime() {
+	void aRateOfNoWholeNanosecondsShouldCountEachMessageFromItsDueTime() {
+		var odd = new Schedule(0, 3_000);
+		for (long i = 0; i < 3_000; i++) {
+			assertThat(odd.dueBy(odd.dueAt(i))).isEqualTo(i + 1);
+			assertThat(odd.dueBy(odd.dueAt(i) - 1)).isEqualTo(i);
+		}
+	}
+
+	@Test
+	void aScheduleStartingSoonShouldStartTenMillisecondsOn() {
+		long before = System.nanoTime();
 		var soon = Schedule.startingSoon(1_000);
-		long delay = soon.initialDelayNanos();
-		assertThat(delay).isPositive().isLessThanOrEqualTo(10 * MS);
+		long after = System.nanoTime();
+		assertThat(soon.start()).isBetween(before + 10 * MS, after + 10 * MS);
+		assertThat(soon.initialDelayNanos()).isLessThanOrEqualTo(10 * MS);
 		assertThat(soon.dueBy(soon.start() - 1)).isZero();
 	}
 
