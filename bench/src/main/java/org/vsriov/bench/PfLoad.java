@@ -58,7 +58,10 @@ final class PfLoad {
 		}
 	}
 
-	/** Sends {@code perSecond} invalidations a second on schedule, from a few milliseconds on until {@link #stop()}. */
+	/**
+	 * Sends {@code perSecond} invalidations a second on schedule, from a few milliseconds on until
+	 * {@link #stop()}.
+	 */
 	void startAtRate(double perSecond) {
 		this.stopped = false;
 		this.closedLoop = false;
