@@ -73,8 +73,9 @@ final class PeerScenario {
 	 * @param seconds the window's length
 	 * @param serverCpuNanos the server's CPU time in the window
 	 * @param generatorCpuNanos the load generator's (this process's)
-	 * @param serverJitNanos the server's JIT compiler threads' share of its CPU time (none for nginx)
-	 * @param generatorJitNanos the load generator's
+	 * @param serverJitNanos the CPU time of the server's JIT compiler threads in the window, part of
+	 * {@code serverCpuNanos} (none for nginx)
+	 * @param generatorJitNanos the load generator's, part of {@code generatorCpuNanos}
 	 * @param deliveries answers with messages read in the window
 	 * @param messages the messages they carried
 	 * @param latencyMicros from due to read, for the messages due in the window
@@ -196,23 +197,27 @@ final class PeerScenario {
 	/**
 	 * The load generator's own warm-up, once in a run, before its first measured window: the whole load
 	 * (warm-up and window) against a vsriov launched for it and then stopped, unmeasured. Without it the
-	 * first window (vsriov's) had the generator's C2 compiler busy too, 0.5 s of CPU in 20 s against
-	 * 0.02 s in nchan's window, with each wake-up behind it held to the scheduler's next tick
-	 * (docs/decisions/0017). Its servers are each launched fresh after it: the warmth is the generator's only.
+	 * first window of a run had the generator's C2 compiler busy too (in scenario 6, vsriov's: about 0.5 s
+	 * of CPU in 20 s against 0.02 s in nchan's window), and a thread woken on the core a compiler held
+	 * could wait for the scheduler's next tick (docs/decisions/0017). The servers measured are each
+	 * launched fresh after it: the warmth is the generator's only.
 	 */
 	private void warmUpGenerator() {
-		if (GENERATOR_WARM.getAndSet(true)) {
+		if (GENERATOR_WARM.get()) {
 			return;
 		}
-		try (var server = new VsriovPeer(this.harness.launch("generator-warm-up", this.sizes.vfs))) {
+		try (var server = new VsriovPeer(this.harness.launch("generator-warm-up", this.sizes.vfs),
+				"vsriov (the load generator's warm-up pass)")) {
 			measure(server);
 		}
+		GENERATOR_WARM.set(true);
 	}
 
 	private String load() {
 		return String.format("%,d VFs each with one lossless poll, re-polled after its cursor; %,d publishes/s to random "
 				+ "VFs on schedule, at most %d in flight and one per VF; the JDK's HttpClient over HTTP/1.1; measured %d s "
-				+ "after %,d warm-up publishes, by a load generator warmed up by one unmeasured pass of it", this.sizes.vfs,
+				+ "after %,d warm-up publishes, by a load generator warmed up by one unmeasured pass of the whole load",
+				this.sizes.vfs,
 				this.sizes.rate, PeerLoad.PUBLISHES_IN_FLIGHT, this.sizes.measure.toSeconds(), this.sizes.warmUp);
 	}
 
@@ -231,18 +236,21 @@ final class PeerScenario {
 			var measured = new HashSet<>(server.pids());
 			measured.add(ProcessHandle.current().pid());
 			LockSupport.parkNanos(from - System.nanoTime());
-			long serverCpu = server.cpuNanos();
-			long generatorCpu = Harness.clientCpuNanos();
+			// The compilers' figures outside the CPU snapshots, so that the scans of /proc they take
+			// count in none of them (and the window's CPU starts as close to its start as it can).
 			long serverJit = compilerNanos(server);
 			long generatorJit = CompilerThreads.cpuNanos(ProcessHandle.current().pid());
+			long serverCpu = server.cpuNanos();
+			long generatorCpu = Harness.clientCpuNanos();
 			var machine = MachineLoad.now();
 			long windowStart = System.nanoTime();
 			LockSupport.parkNanos(to - windowStart);
 			serverCpu = server.cpuNanos() - serverCpu;
 			generatorCpu = Harness.clientCpuNanos() - generatorCpu;
-			serverJit = compilerNanos(server) - serverJit;
-			generatorJit = CompilerThreads.cpuNanos(ProcessHandle.current().pid()) - generatorJit;
 			var machineAfter = MachineLoad.now();
+			// At least 0: a compiler thread that ended in the window takes its time with it.
+			serverJit = Math.max(0, compilerNanos(server) - serverJit);
+			generatorJit = Math.max(0, CompilerThreads.cpuNanos(ProcessHandle.current().pid()) - generatorJit);
 			double seconds = (System.nanoTime() - windowStart) / 1e9;
 			load.stop();
 

@@ -22,14 +22,22 @@ final class VsriovPeer implements PeerServer<String> {
 
 	private final String base;
 
+	private final String name;
+
 	VsriovPeer(ServerProcess server) {
+		this(server, "vsriov");
+	}
+
+	/** A vsriov named {@code name} in the benchmark's messages (its errors and waits). */
+	VsriovPeer(ServerProcess server, String name) {
 		this.server = server;
 		this.base = "http://127.0.0.1:" + server.port() + "/api/v1";
+		this.name = name;
 	}
 
 	@Override
 	public String name() {
-		return "vsriov";
+		return this.name;
 	}
 
 	@Override
