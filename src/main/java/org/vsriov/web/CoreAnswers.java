@@ -62,14 +62,38 @@ final class CoreAnswers {
 	 * comes later).
 	 */
 	void send(Request request, Response response, Callback callback, ResponseEntity<?> answer) {
-		Object body = answer.getBody();
+		write(request, response, callback, answer.getStatusCode().value(), answer.getHeaders(), null, null,
+				answer.getBody());
+	}
+
+	/**
+	 * As {@link #send(Request, Response, Callback, ResponseEntity)}, an answer with one header and
+	 * without a {@code ResponseEntity}: a long poll's 200 and 204, on the hot path.
+	 */
+	void send(Request request, Response response, Callback callback, int status, String header, String value,
+			@Nullable Object body) {
+		write(request, response, callback, status, null, header, value, body);
+	}
+
+	private void write(Request request, Response response, Callback callback, int status,
+			@Nullable HttpHeaders headers, @Nullable String header, @Nullable String value, @Nullable Object body) {
 		if (body instanceof ProblemDetail problem) {
 			problem.setInstance(URI.create(request.getHttpURI().getPath()));
 		}
 		byte[] bytes = (body != null) ? json().writeValueAsBytes(body) : null;
-		response.setStatus(answer.getStatusCode().value());
+		response.setStatus(status);
 		response.getHeaders().put(request.getConnectionMetaData().getConnector().getServer().getDateField());
-		answer.getHeaders().forEach((name, values) -> values.forEach((value) -> response.getHeaders().add(name, value)));
+		// Not HttpHeaders.forEach: it makes a view of every entry on the way, even with none.
+		if (headers != null && !headers.isEmpty()) {
+			for (String name : headers.headerNames()) {
+				for (String each : headers.getOrEmpty(name)) {
+					response.getHeaders().add(name, each);
+				}
+			}
+		}
+		if (header != null && value != null) {
+			response.getHeaders().add(header, value);
+		}
 		if (bytes == null) {
 			callback.succeeded();
 			return;

@@ -1,7 +1,6 @@
 package org.vsriov.web;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -17,7 +16,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
 import org.vsriov.adapter.AdapterException;
 import org.vsriov.adapter.Fault;
@@ -129,17 +127,17 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 					send(refusal);
 					return;
 				}
-				Fields query;
+				PollParameters parameters;
 				try {
-					query = Request.extractQueryParameters(this.request);
+					parameters = PollParameters.of(this.request);
 				}
 				catch (IllegalArgumentException ex) {
 					// Jetty's 400, as on every other path.
 					this.callback.failed(new BadMessageException(HttpStatus.BAD_REQUEST_400, null, ex));
 					return;
 				}
-				String after = parameter(query, "after");
-				PollTimeout timeout = PollTimeout.parse(parameter(query, "timeout"), LongPollHandler.this.properties.poll());
+				String after = parameters.after();
+				PollTimeout timeout = PollTimeout.parse(parameters.timeout(), LongPollHandler.this.properties.poll());
 				// Past the timeout, the longest a fault rule may delay the answer, and a grace.
 				long deadline = System.nanoTime()
 						+ timeout.duration().plus(Faults.MAX_DELAY).plus(FALLBACK_GRACE).toNanos();
@@ -199,12 +197,6 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 					+ " s: "
 					+ this.request.getHttpURI().getPathQuery());
 			return waiter != null && waiter.expire();
-		}
-
-		/** A parameter's values as Spring MVC binds them to a String: joined by commas. */
-		private static @Nullable String parameter(Fields query, String name) {
-			List<String> values = query.getValues(name);
-			return (values == null || values.isEmpty()) ? null : String.join(",", values);
 		}
 
 		/**
@@ -279,9 +271,8 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 			try {
 				if (outcome instanceof PollOutcome.Delivered<T> delivered) {
 					String next = delivered.cursor().encode();
-					send(ResponseEntity.ok()
-						.header(PolledStream.CURSOR_HEADER, next)
-						.body(this.stream.body(this.vfId, delivered.news(), next)));
+					LongPollHandler.this.answers.send(this.request, this.response, this.callback, HttpStatus.OK_200,
+							PolledStream.CURSOR_HEADER, next, this.stream.body(this.vfId, delivered.news(), next));
 				}
 				else if (outcome instanceof PollOutcome.Ended<T> ended) {
 					send(ProblemHandler.problem(ended(ended.fault(), ended.vfId())));
@@ -293,7 +284,8 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 				}
 				else {
 					String cursor = ((PollOutcome.TimedOut<T>) outcome).cursor().encode();
-					send(ResponseEntity.noContent().header(PolledStream.CURSOR_HEADER, cursor).build());
+					LongPollHandler.this.answers.send(this.request, this.response, this.callback,
+							HttpStatus.NO_CONTENT_204, PolledStream.CURSOR_HEADER, cursor, null);
 				}
 			}
 			catch (RuntimeException ex) {
