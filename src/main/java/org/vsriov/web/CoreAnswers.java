@@ -2,6 +2,7 @@ package org.vsriov.web;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.List;
 import java.util.function.Function;
 
@@ -72,7 +73,8 @@ final class CoreAnswers {
 	 */
 	void send(Request request, Response response, Callback callback, int status, String header, String value,
 			@Nullable Object body) {
-		write(request, response, callback, status, null, header, value, body);
+		write(request, response, callback, status, null, Objects.requireNonNull(header), Objects.requireNonNull(value),
+				body);
 	}
 
 	private void write(Request request, Response response, Callback callback, int status,
@@ -83,7 +85,8 @@ final class CoreAnswers {
 		byte[] bytes = (body != null) ? json().writeValueAsBytes(body) : null;
 		response.setStatus(status);
 		response.getHeaders().put(request.getConnectionMetaData().getConnector().getServer().getDateField());
-		// Not HttpHeaders.forEach: it makes a view of every entry on the way, even with none.
+		// Not HttpHeaders.forEach, which wraps each entry in a view of its own; and nothing at all for an
+		// answer without headers (the PF's 202).
 		if (headers != null && !headers.isEmpty()) {
 			for (String name : headers.headerNames()) {
 				for (String each : headers.getOrEmpty(name)) {

@@ -46,7 +46,7 @@ class BlockMaskTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "0x0", "0", "0x", "x21", "0x10000000000000000", "18446744073709551616", "-1", "1.5",
-			"0x21 ", " 33", "0x-1", "abc", "", "0x00000000000000000", "0xg1", "0x+1", "00x1", "0x\uff11" })
+			"0x21 ", " 33", "0x-1", "abc", "", "0x00000000000000000", "0xg1", "0xG1", "0x:1", "0x@1", "0x`1", "0x/1", "0x+1", "00x1", "0x\uff11" })
 	void parseShouldRefuseAnythingElse(String text) {
 		assertThatExceptionOfType(AdapterException.class).isThrownBy(() -> BlockMask.parse(text))
 			.satisfies((ex) -> assertThat(ex.fault()).isEqualTo(Fault.INVALID_BLOCK_MASK));

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -176,6 +177,34 @@ class LongPollAnswersServerTest {
 		// A path parameter is dropped, and an escaped digit is a digit: both are VF 0's poll.
 		assertThat(rawHead("GET /api/v1/vfs/0;a=b/invalidations?timeout=0")).startsWith("HTTP/1.1 204 ");
 		assertThat(rawHead("GET /api/v1/pf/vfs/%30/block-writes?timeout=0")).startsWith("HTTP/1.1 204 ");
+	}
+
+	@Test
+	void aQueryToDecodeShouldBeReadAsAPlainOneIs() throws Exception {
+		// Jetty's parser reads these (PollParameters reads only plain ones): the same 204 as timeout=0.
+		assertThat(rawHead("GET /api/v1/vfs/0/invalidations?timeout=%30")).startsWith("HTTP/1.1 204 ");
+		assertThat(rawHead("GET /api/v1/vfs/0/invalidations?timeout=0&x=a+b")).startsWith("HTTP/1.1 204 ");
+		// Names are case-sensitive, as Spring MVC bound them: TIMEOUT is not timeout (whose default is 30 s).
+		assertThat(rawHead("GET /api/v1/vfs/0/invalidations?TIMEOUT=x&timeout=0")).startsWith("HTTP/1.1 204 ");
+		// A well-formed escape that is not UTF-8: Jetty's 400, as for %zz.
+		assertThat(rawHead("GET /api/v1/vfs/0/invalidations?timeout=%FF")).startsWith("HTTP/1.1 400 ")
+			.contains("Content-Type: application/problem+json");
+	}
+
+	@Test
+	void answersShouldCarryTheirHeadersInTheSameOrder() throws Exception {
+		String timedOut = rawHead("GET /api/v1/vfs/11/invalidations?timeout=0");
+		assertThat(timedOut).startsWith("HTTP/1.1 204 ");
+		assertThat(headerNames(timedOut)).containsSubsequence("Date", CURSOR);
+		this.adapter.invalidate(11, BlockMask.parse("0x4"));
+		String delivered = rawHead("GET /api/v1/vfs/11/invalidations?timeout=0");
+		assertThat(delivered).startsWith("HTTP/1.1 200 ");
+		assertThat(headerNames(delivered)).containsSubsequence("Date", CURSOR, "Content-Type", "Content-Length");
+	}
+
+	private static List<String> headerNames(String head) {
+		return head.lines().skip(1).filter((line) -> line.contains(":")).map((line) -> line.substring(0, line.indexOf(':')))
+			.toList();
 	}
 
 	@Test

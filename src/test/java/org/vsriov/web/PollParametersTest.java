@@ -12,7 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A poll's parameters read from a plain query, as Jetty's parser reads them, or left to it. */
 class PollParametersTest {
 
-	/** What Jetty's parser makes of a query, as the poll reads it. */
+	/**
+	 * What Jetty's parser makes of a query, as the poll reads it: the decoder and the case-sensitive
+	 * map {@code Request.extractQueryParameters} uses (Jetty 12.1). The server tests read queries through
+	 * the request itself.
+	 */
 	private static PollParameters jettys(String query) {
 		Fields fields = new Fields(true);
 		UrlEncoded.decodeUtf8To(query, fields);
