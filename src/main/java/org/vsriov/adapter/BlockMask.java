@@ -43,8 +43,8 @@ public record BlockMask(long bits) {
 
 	/**
 	 * Whether a text is "0x" (or "0X") and 1 to 16 ASCII hex digits: checked by hand, not by a regular
-	 * expression, since every PF invalidation's mask comes this way (a matcher was 2 % of what a
-	 * delivery allocated: docs/decisions/0018).
+	 * expression, since every PF invalidation's mask comes this way (a matcher and a substring each,
+	 * before: docs/decisions/0018).
 	 */
 	private static boolean isHex(String text) {
 		int length = text.length();

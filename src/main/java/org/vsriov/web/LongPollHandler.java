@@ -136,7 +136,7 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 					if (ex instanceof IllegalStateException && !(ex instanceof HttpException)) {
 						throw ex;
 					}
-					// Jetty's 400 (its parser's own for an escape that is not UTF-8), as on every other path.
+					// Jetty's 400 (for an escape that is not UTF-8, its parser's own status).
 					int status = (ex instanceof HttpException refused) ? refused.getCode() : HttpStatus.BAD_REQUEST_400;
 					this.callback.failed(new BadMessageException(status, null, ex));
 					return;

@@ -217,8 +217,8 @@ final class PeerScenario {
 		return String.format("%,d VFs each with one lossless poll, re-polled after its cursor; %,d publishes/s to random "
 				+ "VFs on schedule, at most %d in flight and one per VF; the JDK's HttpClient over HTTP/1.1; measured %d s "
 				+ "after %,d warm-up publishes, by a load generator warmed up by one unmeasured pass of the whole load",
-				this.sizes.vfs,
-				this.sizes.rate, PeerLoad.PUBLISHES_IN_FLIGHT, this.sizes.measure.toSeconds(), this.sizes.warmUp);
+				this.sizes.vfs, this.sizes.rate, PeerLoad.PUBLISHES_IN_FLIGHT, this.sizes.measure.toSeconds(),
+				this.sizes.warmUp);
 	}
 
 	/** One server under the load: its polls parked, warm-up, the measured window, and the drain. */
