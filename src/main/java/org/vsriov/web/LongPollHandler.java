@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.http.BadMessageException;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -132,13 +131,9 @@ final class LongPollHandler extends Handler.Wrapper implements InlineHotRoutes.R
 				try {
 					parameters = PollParameters.of(this.request);
 				}
-				catch (IllegalArgumentException | IllegalStateException ex) {
-					if (ex instanceof IllegalStateException && !(ex instanceof HttpException)) {
-						throw ex;
-					}
-					// Jetty's 400 (for an escape that is not UTF-8, its parser's own status).
-					int status = (ex instanceof HttpException refused) ? refused.getCode() : HttpStatus.BAD_REQUEST_400;
-					this.callback.failed(new BadMessageException(status, null, ex));
+				catch (IllegalArgumentException ex) {
+					// Jetty's 400, as on every other path.
+					this.callback.failed(new BadMessageException(HttpStatus.BAD_REQUEST_400, null, ex));
 					return;
 				}
 				String after = parameters.after();

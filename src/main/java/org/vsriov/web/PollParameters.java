@@ -2,6 +2,7 @@ package org.vsriov.web;
 
 import java.util.List;
 
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +34,15 @@ record PollParameters(@Nullable String after, @Nullable String timeout) {
 		if (plain != null) {
 			return plain;
 		}
-		Fields query = Request.extractQueryParameters(request);
+		Fields query;
+		try {
+			query = Request.extractQueryParameters(request);
+		}
+		catch (IllegalStateException ex) {
+			// Jetty 12.1 refuses an escape that is not UTF-8 (%FF) with an IllegalStateException of its
+			// own that carries a 400; other escapes it cannot decode, with an IllegalArgumentException.
+			throw (ex instanceof HttpException) ? new IllegalArgumentException(ex.getMessage(), ex) : ex;
+		}
 		return new PollParameters(joined(query, "after"), joined(query, "timeout"));
 	}
 
