@@ -343,10 +343,14 @@ final class OverloadScenario {
 	 * Starts the probe, and lets it run for {@link #PROBE_WARM_UP} before the attack: the figures
 	 * are those of a warm server under attack, not a cold one's (the first requests of a fresh
 	 * server took up to half a second, attack or not). What is measured from the attack's start
-	 * (the server's CPU, the probe's lag, the ledger) starts after this.
+	 * (the server's CPU, the probe's lag, the ledger) starts after this. The probe runs in this JVM:
+	 * it collects its heap here, so that its young generation holds the attack's garbage and none of
+	 * its own pauses (up to 88 ms, left to fall where they would) holds the probe up in the attack
+	 * (docs/decisions/0019).
 	 */
 	private static void warmUp(Loop loop, Probe probe) {
 		loop.run(probe::start);
+		System.gc();
 		Harness.pause(PROBE_WARM_UP);
 	}
 

@@ -48,6 +48,10 @@ final class PeerScenario {
 
 	private static final Duration PARKED_WITHIN = Duration.ofSeconds(60);
 
+	// Before the window, the generator's one collection: late enough that its young generation is nearly
+	// empty when the window opens, early enough for the publishes it held up to be caught up on.
+	private static final Duration COLLECT_BEFORE_WINDOW = Duration.ofSeconds(2);
+
 	private static final double TARGET_CPU_RATIO = 2;
 
 	private static final double TARGET_P99_RATIO = 1;
@@ -235,6 +239,7 @@ final class PeerScenario {
 
 			var measured = new HashSet<>(server.pids());
 			measured.add(ProcessHandle.current().pid());
+			collectBefore(from);
 			LockSupport.parkNanos(from - System.nanoTime());
 			// The compilers' figures outside the CPU snapshots, so that the scans of /proc they take
 			// count in none of them (and the window's CPU starts as close to its start as it can).
@@ -270,6 +275,19 @@ final class PeerScenario {
 					machineAfter.interruptCores(machine, seconds), machine.loadAverage(), machineAfter.loadAverage(),
 					machineAfter.busiestOthers(machine, measured, seconds, 3), rss, lost, slowOnes);
 		}
+	}
+
+	/**
+	 * The load generator collects its heap once, during the warm-up, so that its young generation
+	 * (bench/run sizes it for this) holds the whole window's garbage: no pause of the generator's JVM
+	 * falls in a window. Left to fall where they would, its collections came once or twice a window,
+	 * of 18 to 48 ms each, and one server's window could get two where the other's got one
+	 * (docs/decisions/0019). The full collection itself delays only warm-up publishes, which the
+	 * schedule catches up on before the window.
+	 */
+	private void collectBefore(long from) {
+		LockSupport.parkNanos(from - COLLECT_BEFORE_WINDOW.toNanos() - System.nanoTime());
+		System.gc();
 	}
 
 	private static long compilerNanos(PeerServer<?> server) {
