@@ -142,7 +142,17 @@ final class Harness {
 
 	/** Lets a measured run go on for its length; the measuring happens on the event loop meanwhile. */
 	static void pause(Duration length) {
-		LockSupport.parkNanos(length.toNanos());
+		parkUntil(System.nanoTime() + length.toNanos());
+	}
+
+	/**
+	 * Waits until a time on the {@link System#nanoTime} clock (at once if it has passed): a park can
+	 * return early, spuriously or on an interrupt, and a window's edges must not move with it.
+	 */
+	static void parkUntil(long deadline) {
+		for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+			LockSupport.parkNanos(left);
+		}
 	}
 
 	static long clientCpuNanos() {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
@@ -240,7 +239,7 @@ final class PeerScenario {
 			var measured = new HashSet<>(server.pids());
 			measured.add(ProcessHandle.current().pid());
 			collectBefore(from);
-			LockSupport.parkNanos(from - System.nanoTime());
+			Harness.parkUntil(from);
 			// The compilers' figures outside the CPU snapshots, so that the scans of /proc they take
 			// count in none of them (and the window's CPU starts as close to its start as it can).
 			long serverJit = compilerNanos(server);
@@ -249,7 +248,7 @@ final class PeerScenario {
 			long generatorCpu = Harness.clientCpuNanos();
 			var machine = MachineLoad.now();
 			long windowStart = System.nanoTime();
-			LockSupport.parkNanos(to - windowStart);
+			Harness.parkUntil(to);
 			serverCpu = server.cpuNanos() - serverCpu;
 			generatorCpu = Harness.clientCpuNanos() - generatorCpu;
 			var machineAfter = MachineLoad.now();
@@ -278,15 +277,15 @@ final class PeerScenario {
 	}
 
 	/**
-	 * The load generator collects its heap once, during the warm-up, so that its young generation
-	 * (bench/run sizes it for this) holds the whole window's garbage: no pause of the generator's JVM
-	 * falls in a window. Left to fall where they would, its collections came once or twice a window,
+	 * The load generator collects its heap once before each window, during its warm-up (at once where
+	 * the warm-up is shorter than that, as in the smoke), so that its young generation (bench/run sizes
+	 * it for this) holds the whole window's garbage: no pause of the generator's JVM falls in a window. Left to fall where they would, its collections came once or twice a window,
 	 * of 18 to 48 ms each, and one server's window could get two where the other's got one
 	 * (docs/decisions/0019). The full collection itself delays only warm-up publishes, which the
 	 * schedule catches up on before the window.
 	 */
 	private void collectBefore(long from) {
-		LockSupport.parkNanos(from - COLLECT_BEFORE_WINDOW.toNanos() - System.nanoTime());
+		Harness.parkUntil(from - COLLECT_BEFORE_WINDOW.toNanos());
 		System.gc();
 	}
 
