@@ -147,11 +147,18 @@ final class Harness {
 
 	/**
 	 * Waits until a time on the {@link System#nanoTime} clock (at once if it has passed): a park can
-	 * return early, spuriously or on an interrupt, and a window's edges must not move with it.
+	 * return early, spuriously or on an interrupt, and a window's edges must not move with it. An
+	 * interrupt is kept for the caller, not acted on: with the flag set every park would return at
+	 * once, and the wait would spin on a core the servers measured need.
 	 */
 	static void parkUntil(long deadline) {
+		boolean interrupted = Thread.interrupted();
 		for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
 			LockSupport.parkNanos(left);
+			interrupted |= Thread.interrupted();
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -1,5 +1,8 @@
 package org.vsriov.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,13 +20,18 @@ class HarnessTest {
 	}
 
 	@Test
-	void anInterruptedThreadShouldStillWaitForTheDeadline() {
-		// An interrupt makes every park return at once: a single park would end the wait early.
+	void anInterruptedThreadShouldStillWaitForTheDeadlineWithoutSpinning() {
+		// An interrupt makes every park return at once: a single park would end the wait early, and a
+		// loop of parks that left the flag set would spin for the whole wait.
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		Thread.currentThread().interrupt();
 		try {
-			long deadline = System.nanoTime() + 50 * MS;
+			long cpuBefore = threads.getCurrentThreadCpuTime();
+			long deadline = System.nanoTime() + 200 * MS;
 			Harness.parkUntil(deadline);
 			assertThat(System.nanoTime() - deadline).isGreaterThanOrEqualTo(0);
+			assertThat(threads.getCurrentThreadCpuTime() - cpuBefore).isLessThan(100 * MS);
+			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt kept for the caller").isTrue();
 		}
 		finally {
 			Thread.interrupted();
