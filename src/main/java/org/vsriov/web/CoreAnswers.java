@@ -2,8 +2,8 @@ package org.vsriov.web;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 import org.eclipse.jetty.http.HttpHeader;

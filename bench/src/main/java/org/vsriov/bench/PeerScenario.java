@@ -281,8 +281,9 @@ final class PeerScenario {
 	 * the warm-up is shorter than that, as in the smoke), so that its eden (bench/run sizes it for this)
 	 * holds the whole window's garbage: no pause of the generator's JVM falls in a window. Left to fall
 	 * where they would, its collections came once or twice a window, of 18 to 48 ms each, and one
-	 * server's window could get two where the other's got one (docs/decisions/0019). The full collection itself delays only warm-up publishes, which the
-	 * schedule catches up on before the window.
+	 * server's window could get two where the other's got one (docs/decisions/0019). The full
+	 * collection itself delays only warm-up publishes, which the schedule catches up on before the
+	 * window.
 	 */
 	private void collectBefore(long from) {
 		Harness.parkUntil(from - COLLECT_BEFORE_WINDOW.toNanos());
